@@ -1,6 +1,48 @@
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Sipas.Bot.Channels.Simulator;
+using Sipas.Bot.Conversations;
+using Sipas.Bot.Hosting;
+using Sipas.Bot.OneStop;
+using Sipas.Bot.Operations;
+using Sipas.Bot.Results;
+using Sipas.Data;
+using Sipas.Data.Index;
+using Sipas.Scheduler;
+using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Policy;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddSipasLogging(builder.Configuration);
+var role = SipasRole.From(builder.Configuration);
+
+using var startupLogs = LoggerFactory.Create(logging => logging.AddSipasLogging(builder.Configuration));
+await using var database = await SipasDatabase.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("Sipas.Startup"));
+
+builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
+builder.Services.AddScoped<IndexQuery>();
+builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
+builder.Services.AddOneStopEvents(builder.Configuration);
+builder.Services.AddChannelsAndConversations();
+builder.Services.AddSipasOperations();
+
 var app = builder.Build();
+await app.Services.MigrateSipasDatabaseAsync();
+SchedulerServiceCollectionExtensions.RegisterRecurringJobs(
+    app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<IOptions<DispatchOptions>>().Value);
+app.LogStartup(role, database);
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+if (role.ServesWeb)
+{
+    app.MapOneStopEvents();
+    app.MapSimulator();
+    app.MapIndex();
+}
 
-app.Run();
+app.MapOperations();
+await app.RunAsync();
+
+/// <summary>Exposed for the in-process test host.</summary>
+public partial class Program;

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Sipas.Data;
+
+namespace Sipas.Bot.Operations;
+
+public static class OperationsEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddSipasOperations(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: [ReadyTag]);
+        return services;
+    }
+
+    /// <summary>`/health/live` says the process answers; `/health/ready` that the database, schema and job storage are usable.</summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "Sipas — công việc nền",
+            DisplayStorageConnectionString = false,
+            StatsPollingInterval = 10_000,
+        });
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        }));
+    }
+
+    private sealed class DatabaseHealthCheck(SipasDbContext db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                return pending.Count == 0
+                    ? HealthCheckResult.Healthy("Database reachable, schema up to date.")
+                    : HealthCheckResult.Unhealthy($"{pending.Count} migrations not applied.");
+            }
+            catch (Exception ex)
+            {
+                return HealthCheckResult.Unhealthy("Database unreachable: " + ex.GetType().Name);
+            }
+        }
+    }
+
+    private sealed class HangfireStorageHealthCheck(JobStorage storage) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var servers = storage.GetMonitoringApi().Servers().Count;
+                return Task.FromResult(HealthCheckResult.Healthy($"Job storage reachable, {servers} job servers."));
+            }
+            catch (Exception ex)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("Job storage unreachable: " + ex.GetType().Name));
+            }
+        }
+    }
+}

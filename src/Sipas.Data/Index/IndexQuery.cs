@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Sipas.Data.Model;
+
+namespace Sipas.Data.Index;
+
+/// <summary>
+/// Counts, for a unit (and optionally its subtree) and a period of return dates, the answers per item and the
+/// response funnel. Periods follow the dossier's return date, not the answer's (docs/sipas-method.md §4);
+/// late answers are kept but not counted.
+/// </summary>
+public sealed class IndexQuery(SipasDbContext db)
+{
+    private const string Scope = """
+        WITH RECURSIVE scope AS (
+            SELECT id FROM units WHERE id = {0}
+            UNION ALL
+            SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id WHERE {1}
+        ),
+        period_dossiers AS (
+            SELECT d.id FROM dossiers d
+            WHERE d.unit_id IN (SELECT id FROM scope) AND d.returned_at >= {2} AND d.returned_at < {3}
+        )
+        """;
+
+    public async Task<IndexCounts> CountAsync(Guid unitId, bool children, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct)
+    {
+        object[] parameters = [unitId, children, fromUtc, toUtc];
+        var items = await db.Database.SqlQueryRaw<ItemCount>(
+            Scope + """
+            SELECT a.item_code AS "ItemCode",
+                   count(*)::int AS "Valid",
+                   count(*) FILTER (WHERE a.value >= 4)::int AS "Satisfied"
+            FROM answers a
+            JOIN responses r ON r.id = a.response_id AND NOT r.is_late
+            JOIN invitations i ON i.id = r.invitation_id
+            JOIN period_dossiers d ON d.id = i.dossier_id
+            WHERE a.kind = 'Scale' AND a.value BETWEEN 1 AND 5
+            GROUP BY a.item_code
+            """,
+            parameters).ToListAsync(ct);
+
+        var funnel = await db.Database.SqlQueryRaw<FunnelCounts>(
+            Scope + """
+            , overall AS (
+                SELECT r.invitation_id, a.value FROM answers a
+                JOIN responses r ON r.id = a.response_id AND NOT r.is_late
+                WHERE a.item_code = 'OVERALL' AND a.kind = 'Scale'
+            )
+            SELECT count(*)::int AS "Events",
+                   count(i.sent_at)::int AS "Invited",
+                   count(i.delivered_at)::int AS "Delivered",
+                   count(i.started_at)::int AS "Started",
+                   count(o.invitation_id)::int AS "Completed",
+                   count(*) FILTER (WHERE o.value <= 2)::int AS "Dissatisfied"
+            FROM period_dossiers d
+            JOIN invitations i ON i.dossier_id = d.id
+            LEFT JOIN overall o ON o.invitation_id = i.id
+            """,
+            parameters).SingleAsync(ct);
+
+        return new IndexCounts(items, funnel);
+    }
+
+    public Task<Unit?> FindUnitAsync(string code, CancellationToken ct) =>
+        db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Code == code, ct);
+}
+
+public sealed record ItemCount(string ItemCode, int Valid, int Satisfied);
+
+public sealed record FunnelCounts(int Events, int Invited, int Delivered, int Started, int Completed, int Dissatisfied);
+
+public sealed record IndexCounts(IReadOnlyList<ItemCount> Items, FunnelCounts Funnel);

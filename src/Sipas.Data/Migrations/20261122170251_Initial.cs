@@ -1,0 +1,643 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
+namespace Sipas.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "one_stop_sources",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_one_stop_sources", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "opt_outs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    opted_out_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    opted_in_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_opt_outs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "procedures",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    needs_review = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_procedures", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "questionnaires",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    method_version = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    title = table.Column<string>(type: "text", nullable: false),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_questionnaires", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "units",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    parent_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    valid_from = table.Column<DateOnly>(type: "date", nullable: true),
+                    valid_to = table.Column<DateOnly>(type: "date", nullable: true),
+                    needs_review = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_units", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_units_units_parent_id",
+                        column: x => x.parent_id,
+                        principalTable: "units",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "questionnaire_items",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    questionnaire_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    position = table.Column<int>(type: "integer", nullable: false),
+                    code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    dimension = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    allows_not_applicable = table.Column<bool>(type: "boolean", nullable: false),
+                    text_vi = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_questionnaire_items", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_questionnaire_items_questionnaires_questionnaire_id",
+                        column: x => x.questionnaire_id,
+                        principalTable: "questionnaires",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "dossiers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    source_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    procedure_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    returned_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    return_method = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    official_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    citizen_phone_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
+                    citizen_phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    citizen_name_encrypted = table.Column<byte[]>(type: "bytea", nullable: true),
+                    preferred_channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_dossiers", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_dossiers_one_stop_sources_source_id",
+                        column: x => x.source_id,
+                        principalTable: "one_stop_sources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_dossiers_procedures_procedure_id",
+                        column: x => x.procedure_id,
+                        principalTable: "procedures",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_dossiers_units_unit_id",
+                        column: x => x.unit_id,
+                        principalTable: "units",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "invitations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    dossier_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    skip_reason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    claimed_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    questionnaire_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    send_started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_invitations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_invitations_dossiers_dossier_id",
+                        column: x => x.dossier_id,
+                        principalTable: "dossiers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_invitations_questionnaires_questionnaire_id",
+                        column: x => x.questionnaire_id,
+                        principalTable: "questionnaires",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "conversations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    invitation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    address_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    current_position = table.Column<int>(type: "integer", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_conversations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_conversations_invitations_invitation_id",
+                        column: x => x.invitation_id,
+                        principalTable: "invitations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbound_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    external_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    payload_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
+                    payload_sha256 = table.Column<byte[]>(type: "bytea", nullable: false),
+                    invitation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbound_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_inbound_events_invitations_invitation_id",
+                        column: x => x.invitation_id,
+                        principalTable: "invitations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "responses",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    invitation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    questionnaire_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    is_late = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_responses", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_responses_invitations_invitation_id",
+                        column: x => x.invitation_id,
+                        principalTable: "invitations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_responses_questionnaires_questionnaire_id",
+                        column: x => x.questionnaire_id,
+                        principalTable: "questionnaires",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbound_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    provider_message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    sender_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    sender_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
+                    text = table.Column<string>(type: "text", nullable: false),
+                    conversation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbound_messages", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_inbound_messages_conversations_conversation_id",
+                        column: x => x.conversation_id,
+                        principalTable: "conversations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbound_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    invitation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    conversation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    recipient_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    recipient_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
+                    body = table.Column<string>(type: "text", nullable: false),
+                    state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    provider_message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbound_messages", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_outbound_messages_conversations_conversation_id",
+                        column: x => x.conversation_id,
+                        principalTable: "conversations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_outbound_messages_invitations_invitation_id",
+                        column: x => x.invitation_id,
+                        principalTable: "invitations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "answers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    response_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    item_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    value = table.Column<int>(type: "integer", nullable: true),
+                    text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    answered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_answers", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_answers_responses_response_id",
+                        column: x => x.response_id,
+                        principalTable: "responses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "questionnaires",
+                columns: new[] { "id", "code", "created_at", "is_active", "method_version", "title", "version" },
+                values: new object[,]
+                {
+                    { new Guid("0199a000-0000-7000-8000-000000000001"), "short", new DateTimeOffset(new DateTime(2026, 11, 22, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "sipas-v1", "Khảo sát ngắn (chat, SMS hai chiều)", 1 },
+                    { new Guid("0199a000-0000-7000-8000-000000000002"), "full", new DateTimeOffset(new DateTime(2026, 11, 22, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "sipas-v1", "Khảo sát đầy đủ (biểu mẫu web)", 1 }
+                });
+
+            migrationBuilder.InsertData(
+                table: "questionnaire_items",
+                columns: new[] { "id", "allows_not_applicable", "code", "dimension", "kind", "position", "questionnaire_id", "text_vi" },
+                values: new object[,]
+                {
+                    { new Guid("0199a000-0000-7000-8001-000000000100"), false, "OVERALL", "OVERALL", "Scale", 1, new Guid("0199a000-0000-7000-8000-000000000001"), "Nhìn chung, Ông/Bà hài lòng thế nào với toàn bộ quá trình giải quyết thủ tục hành chính?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000101"), false, "ACCESS", "ACCESS", "Scale", 2, new Guid("0199a000-0000-7000-8000-000000000001"), "Ông/Bà hài lòng thế nào về việc tiếp cận dịch vụ (nơi tiếp nhận, hướng dẫn, trang thiết bị)?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000102"), false, "PROCEDURE", "PROCEDURE", "Scale", 3, new Guid("0199a000-0000-7000-8000-000000000001"), "Ông/Bà hài lòng thế nào về thủ tục hành chính (công khai, hồ sơ, phí, thời hạn)?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000103"), false, "OFFICIAL", "OFFICIAL", "Scale", 4, new Guid("0199a000-0000-7000-8000-000000000001"), "Ông/Bà hài lòng thế nào về công chức trực tiếp giải quyết công việc?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000104"), false, "RESULT", "RESULT", "Scale", 5, new Guid("0199a000-0000-7000-8000-000000000001"), "Ông/Bà hài lòng thế nào về kết quả giải quyết thủ tục hành chính?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000105"), true, "FEEDBACK", "FEEDBACK", "Scale", 6, new Guid("0199a000-0000-7000-8000-000000000001"), "Ông/Bà hài lòng thế nào về việc tiếp nhận, xử lý góp ý, phản ánh, kiến nghị?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000106"), false, "COMMENT", "COMMENT", "Text", 7, new Guid("0199a000-0000-7000-8000-000000000001"), "Ông/Bà có góp ý gì thêm không? Xin nhắn nội dung góp ý." },
+                    { new Guid("0199a000-0000-7000-8001-000000000200"), false, "ACCESS.1", "ACCESS", "Scale", 1, new Guid("0199a000-0000-7000-8000-000000000002"), "Nơi tiếp nhận và trả kết quả có biển hiệu, hướng dẫn rõ ràng, dễ tìm." },
+                    { new Guid("0199a000-0000-7000-8001-000000000201"), false, "ACCESS.2", "ACCESS", "Scale", 2, new Guid("0199a000-0000-7000-8000-000000000002"), "Nơi tiếp nhận và trả kết quả có đủ ghế ngồi chờ và bàn viết." },
+                    { new Guid("0199a000-0000-7000-8001-000000000202"), false, "ACCESS.3", "ACCESS", "Scale", 3, new Guid("0199a000-0000-7000-8000-000000000002"), "Trang thiết bị phục vụ người dân đầy đủ, chất lượng tốt, dễ sử dụng." },
+                    { new Guid("0199a000-0000-7000-8001-000000000203"), false, "ACCESS.4", "ACCESS", "Scale", 4, new Guid("0199a000-0000-7000-8000-000000000002"), "Thông tin về thủ tục dễ tìm trên cổng dịch vụ công và tại nơi tiếp nhận." },
+                    { new Guid("0199a000-0000-7000-8001-000000000204"), true, "ACCESS.5", "ACCESS", "Scale", 5, new Guid("0199a000-0000-7000-8000-000000000002"), "Việc nộp hồ sơ, tra cứu tiến độ trực tuyến thuận tiện." },
+                    { new Guid("0199a000-0000-7000-8001-000000000205"), false, "PROCEDURE.1", "PROCEDURE", "Scale", 6, new Guid("0199a000-0000-7000-8000-000000000002"), "Thủ tục hành chính được niêm yết công khai đầy đủ, dễ thấy, dễ đọc." },
+                    { new Guid("0199a000-0000-7000-8001-000000000206"), false, "PROCEDURE.2", "PROCEDURE", "Scale", 7, new Guid("0199a000-0000-7000-8000-000000000002"), "Thành phần hồ sơ và phí, lệ phí phải nộp đúng quy định." },
+                    { new Guid("0199a000-0000-7000-8001-000000000207"), false, "PROCEDURE.3", "PROCEDURE", "Scale", 8, new Guid("0199a000-0000-7000-8000-000000000002"), "Thời hạn giải quyết (từ khi tiếp nhận đến ngày trả kết quả) đúng quy định." },
+                    { new Guid("0199a000-0000-7000-8001-000000000208"), false, "OFFICIAL.1", "OFFICIAL", "Scale", 9, new Guid("0199a000-0000-7000-8000-000000000002"), "Công chức có thái độ giao tiếp lịch sự, tôn trọng." },
+                    { new Guid("0199a000-0000-7000-8001-000000000209"), false, "OFFICIAL.2", "OFFICIAL", "Scale", 10, new Guid("0199a000-0000-7000-8000-000000000002"), "Công chức hướng dẫn kê khai hồ sơ tận tình, dễ hiểu, một lần là đủ." },
+                    { new Guid("0199a000-0000-7000-8001-000000000210"), false, "OFFICIAL.3", "OFFICIAL", "Scale", 11, new Guid("0199a000-0000-7000-8000-000000000002"), "Công chức trả lời, giải đáp đầy đủ, kịp thời các ý kiến của Ông/Bà." },
+                    { new Guid("0199a000-0000-7000-8001-000000000211"), false, "OFFICIAL.4", "OFFICIAL", "Scale", 12, new Guid("0199a000-0000-7000-8000-000000000002"), "Công chức tuân thủ đúng quy định trong giải quyết công việc." },
+                    { new Guid("0199a000-0000-7000-8001-000000000212"), false, "RESULT.1", "RESULT", "Scale", 13, new Guid("0199a000-0000-7000-8000-000000000002"), "Kết quả được trả đúng hẹn." },
+                    { new Guid("0199a000-0000-7000-8001-000000000213"), false, "RESULT.2", "RESULT", "Scale", 14, new Guid("0199a000-0000-7000-8000-000000000002"), "Kết quả đúng quy định." },
+                    { new Guid("0199a000-0000-7000-8001-000000000214"), false, "RESULT.3", "RESULT", "Scale", 15, new Guid("0199a000-0000-7000-8000-000000000002"), "Kết quả có thông tin đầy đủ, chính xác." },
+                    { new Guid("0199a000-0000-7000-8001-000000000215"), false, "RESULT.4", "RESULT", "Scale", 16, new Guid("0199a000-0000-7000-8000-000000000002"), "Việc giải quyết hồ sơ bảo đảm công bằng." },
+                    { new Guid("0199a000-0000-7000-8001-000000000216"), true, "RESULT.5", "RESULT", "Scale", 17, new Guid("0199a000-0000-7000-8000-000000000002"), "Khi hồ sơ bị trễ hẹn, Ông/Bà nhận được văn bản xin lỗi và hẹn lại." },
+                    { new Guid("0199a000-0000-7000-8001-000000000217"), true, "RESULT.6", "RESULT", "Scale", 18, new Guid("0199a000-0000-7000-8000-000000000002"), "Hình thức nhận kết quả (tại quầy, bưu chính, trực tuyến) thuận tiện." },
+                    { new Guid("0199a000-0000-7000-8001-000000000218"), false, "FEEDBACK.1", "FEEDBACK", "YesNo", 19, new Guid("0199a000-0000-7000-8000-000000000002"), "Ông/Bà có gửi góp ý, phản ánh, kiến nghị trong quá trình giải quyết thủ tục không?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000219"), true, "FEEDBACK.2", "FEEDBACK", "Scale", 20, new Guid("0199a000-0000-7000-8000-000000000002"), "Hình thức tiếp nhận góp ý, phản ánh, kiến nghị dễ dàng, thuận tiện." },
+                    { new Guid("0199a000-0000-7000-8001-000000000220"), true, "FEEDBACK.3", "FEEDBACK", "Scale", 21, new Guid("0199a000-0000-7000-8000-000000000002"), "Góp ý, phản ánh, kiến nghị được tiếp nhận, xử lý có trách nhiệm và thông báo kết quả kịp thời." },
+                    { new Guid("0199a000-0000-7000-8001-000000000221"), false, "OVERALL", "OVERALL", "Scale", 22, new Guid("0199a000-0000-7000-8000-000000000002"), "Nhìn chung, Ông/Bà hài lòng thế nào với toàn bộ quá trình giải quyết thủ tục hành chính?" },
+                    { new Guid("0199a000-0000-7000-8001-000000000222"), false, "COMMENT", "COMMENT", "Text", 23, new Guid("0199a000-0000-7000-8000-000000000002"), "Ông/Bà có góp ý gì để chúng tôi phục vụ tốt hơn?" }
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_answers_response_id_item_code",
+                table: "answers",
+                columns: new[] { "response_id", "item_code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_conversations_channel_address_hash_updated_at",
+                table: "conversations",
+                columns: new[] { "channel", "address_hash", "updated_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_conversations_invitation_id",
+                table: "conversations",
+                column: "invitation_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dossiers_code",
+                table: "dossiers",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dossiers_procedure_id",
+                table: "dossiers",
+                column: "procedure_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dossiers_source_id",
+                table: "dossiers",
+                column: "source_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_dossiers_unit_id_returned_at",
+                table: "dossiers",
+                columns: new[] { "unit_id", "returned_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_events_invitation_id",
+                table: "inbound_events",
+                column: "invitation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_events_kind_source_external_id",
+                table: "inbound_events",
+                columns: new[] { "kind", "source", "external_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_messages_channel_provider_message_id",
+                table: "inbound_messages",
+                columns: new[] { "channel", "provider_message_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_messages_channel_sender_hash_received_at",
+                table: "inbound_messages",
+                columns: new[] { "channel", "sender_hash", "received_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inbound_messages_conversation_id",
+                table: "inbound_messages",
+                column: "conversation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_code",
+                table: "invitations",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_dossier_id",
+                table: "invitations",
+                column: "dossier_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_due_scheduled",
+                table: "invitations",
+                column: "due_at",
+                filter: "state = 'Scheduled'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_phone_hash_send_started_at",
+                table: "invitations",
+                columns: new[] { "phone_hash", "send_started_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_questionnaire_id",
+                table: "invitations",
+                column: "questionnaire_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_one_stop_sources_code",
+                table: "one_stop_sources",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_opt_outs_phone_hash",
+                table: "opt_outs",
+                column: "phone_hash",
+                unique: true,
+                filter: "opted_in_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_channel_provider_message_id",
+                table: "outbound_messages",
+                columns: new[] { "channel", "provider_message_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_channel_recipient_hash_created_at",
+                table: "outbound_messages",
+                columns: new[] { "channel", "recipient_hash", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_conversation_id",
+                table: "outbound_messages",
+                column: "conversation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_idempotency_key",
+                table: "outbound_messages",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_invitation_id",
+                table: "outbound_messages",
+                column: "invitation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_procedures_code",
+                table: "procedures",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_questionnaire_items_questionnaire_id_code",
+                table: "questionnaire_items",
+                columns: new[] { "questionnaire_id", "code" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_questionnaire_items_questionnaire_id_position",
+                table: "questionnaire_items",
+                columns: new[] { "questionnaire_id", "position" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_questionnaires_code_version",
+                table: "questionnaires",
+                columns: new[] { "code", "version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_responses_invitation_id",
+                table: "responses",
+                column: "invitation_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_responses_questionnaire_id",
+                table: "responses",
+                column: "questionnaire_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_units_code",
+                table: "units",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_units_parent_id",
+                table: "units",
+                column: "parent_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "answers");
+
+            migrationBuilder.DropTable(
+                name: "inbound_events");
+
+            migrationBuilder.DropTable(
+                name: "inbound_messages");
+
+            migrationBuilder.DropTable(
+                name: "opt_outs");
+
+            migrationBuilder.DropTable(
+                name: "outbound_messages");
+
+            migrationBuilder.DropTable(
+                name: "questionnaire_items");
+
+            migrationBuilder.DropTable(
+                name: "responses");
+
+            migrationBuilder.DropTable(
+                name: "conversations");
+
+            migrationBuilder.DropTable(
+                name: "invitations");
+
+            migrationBuilder.DropTable(
+                name: "dossiers");
+
+            migrationBuilder.DropTable(
+                name: "questionnaires");
+
+            migrationBuilder.DropTable(
+                name: "one_stop_sources");
+
+            migrationBuilder.DropTable(
+                name: "procedures");
+
+            migrationBuilder.DropTable(
+                name: "units");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Sipas.Data.Model;
+
+/// <summary>The chat state of one invitation: which questionnaire item is waiting for an answer.</summary>
+public sealed class Conversation
+{
+    public Guid Id { get; set; }
+    public Guid InvitationId { get; set; }
+    public ChannelKind Channel { get; set; }
+    public required byte[] AddressHash { get; set; }
+    public ConversationState State { get; set; }
+
+    /// <summary>Position of the item awaiting an answer; null once the conversation has ended.</summary>
+    public int? CurrentPosition { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum ConversationState
+{
+    Active,
+    Completed,
+    Ended,
+}

@@ -1,0 +1,58 @@
+namespace Sipas.Data.Model;
+
+/// <summary>
+/// The survey invitation of one dossier. The row, with its due time, is the durable schedule (the outbox):
+/// it is written in the same transaction as the dossier, and dispatchers claim due rows with SKIP LOCKED.
+/// </summary>
+public sealed class Invitation
+{
+    public Guid Id { get; set; }
+    public Guid DossierId { get; set; }
+
+    /// <summary>Short public code used in survey links and chat deep links.</summary>
+    public required string Code { get; set; }
+    public required byte[] PhoneHash { get; set; }
+    public InvitationState State { get; set; }
+    public SkipReason? SkipReason { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>While set and in the future, a dispatcher owns the row; a crashed dispatcher's claim simply runs out.</summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public ChannelKind? Channel { get; set; }
+    public Guid QuestionnaireId { get; set; }
+    /// <summary>When a dispatcher reserved this phone for this invitation (fatigue cap), just before sending.</summary>
+    public DateTimeOffset? SendStartedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public Dossier? Dossier { get; set; }
+    public Questionnaire? Questionnaire { get; set; }
+}
+
+public enum InvitationState
+{
+    Scheduled,
+    Sent,
+    Delivered,
+    Started,
+    Completed,
+    Partial,
+    Expired,
+    Skipped,
+    Failed,
+}
+
+public enum SkipReason
+{
+    EventTooOld,
+    OptedOut,
+    RecentlySurveyed,
+    PhoneNotMobile,
+}

@@ -1,0 +1,38 @@
+namespace Sipas.Data.Model;
+
+/// <summary>A citizen's response to one invitation (phiếu khảo sát). Answers are anonymous statistics.</summary>
+public sealed class Response
+{
+    public Guid Id { get; set; }
+    public Guid InvitationId { get; set; }
+    public Guid QuestionnaireId { get; set; }
+    public ChannelKind Channel { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Answered after the invitation expired: kept, not counted.</summary>
+    public bool IsLate { get; set; }
+    public List<Answer> Answers { get; set; } = [];
+}
+
+public sealed class Answer
+{
+    public Guid Id { get; set; }
+    public Guid ResponseId { get; set; }
+    public required string ItemCode { get; set; }
+    public AnswerKind Kind { get; set; }
+
+    /// <summary>1–5 for a scale answer, 1 (yes) / 0 (no) for a yes/no item, null otherwise.</summary>
+    public int? Value { get; set; }
+    public string? Text { get; set; }
+    public DateTimeOffset AnsweredAt { get; set; }
+}
+
+public enum AnswerKind
+{
+    Scale,
+    YesNo,
+    Text,
+    Skipped,
+    NotApplicable,
+}

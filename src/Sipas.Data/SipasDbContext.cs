@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using Sipas.Data.Model;
+
+namespace Sipas.Data;
+
+public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : DbContext(options)
+{
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<Procedure> Procedures => Set<Procedure>();
+    public DbSet<OneStopSource> OneStopSources => Set<OneStopSource>();
+    public DbSet<Dossier> Dossiers => Set<Dossier>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Response> Responses => Set<Response>();
+    public DbSet<Answer> Answers => Set<Answer>();
+    public DbSet<OptOut> OptOuts => Set<OptOut>();
+    public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
+    public DbSet<QuestionnaireItem> QuestionnaireItems => Set<QuestionnaireItem>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored as their names ('Scheduled', 'Sent'…), so SQL reports and audits need no lookup table.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Unit>(e =>
+        {
+            e.HasIndex(u => u.Code).IsUnique();
+            e.Property(u => u.Code).HasMaxLength(64);
+            e.Property(u => u.Name).HasMaxLength(300);
+            e.HasOne(u => u.Parent).WithMany().HasForeignKey(u => u.ParentId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Procedure>(e =>
+        {
+            e.HasIndex(p => p.Code).IsUnique();
+            e.Property(p => p.Code).HasMaxLength(64);
+            e.Property(p => p.Name).HasMaxLength(500);
+        });
+        modelBuilder.Entity<OneStopSource>(e =>
+        {
+            e.HasIndex(s => s.Code).IsUnique();
+            e.Property(s => s.Code).HasMaxLength(64);
+        });
+        modelBuilder.Entity<Dossier>(e =>
+        {
+            e.HasIndex(d => d.Code).IsUnique();
+            e.HasIndex(d => new { d.UnitId, d.ReturnedAt });
+            e.Property(d => d.Code).HasMaxLength(100);
+            e.Property(d => d.OfficialCode).HasMaxLength(64);
+            e.HasOne(d => d.Unit).WithMany().HasForeignKey(d => d.UnitId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(d => d.Procedure).WithMany().HasForeignKey(d => d.ProcedureId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<OneStopSource>().WithMany().HasForeignKey(d => d.SourceId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Invitation>(e =>
+        {
+            e.HasIndex(i => i.DossierId).IsUnique();
+            e.HasIndex(i => i.Code).IsUnique();
+            e.HasIndex(i => new { i.PhoneHash, i.SendStartedAt });
+            // The dispatcher's claim query scans only this partial index.
+            e.HasIndex(i => i.DueAt).HasFilter("state = 'Scheduled'").HasDatabaseName("ix_invitations_due_scheduled");
+            e.Property(i => i.Code).HasMaxLength(16);
+            e.Property(i => i.LastError).HasMaxLength(1000);
+            e.HasOne(i => i.Dossier).WithOne().HasForeignKey<Invitation>(i => i.DossierId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(i => i.Questionnaire).WithMany().HasForeignKey(i => i.QuestionnaireId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<OutboundMessage>(e =>
+        {
+            e.HasIndex(m => m.IdempotencyKey).IsUnique();
+            e.HasIndex(m => new { m.Channel, m.RecipientHash, m.CreatedAt });
+            e.HasIndex(m => new { m.Channel, m.ProviderMessageId });
+            e.Property(m => m.IdempotencyKey).HasMaxLength(200);
+            e.Property(m => m.ProviderMessageId).HasMaxLength(200);
+            e.Property(m => m.Error).HasMaxLength(1000);
+            e.HasOne<Invitation>().WithMany().HasForeignKey(m => m.InvitationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<InboundMessage>(e =>
+        {
+            e.HasIndex(m => new { m.Channel, m.ProviderMessageId }).IsUnique();
+            e.HasIndex(m => new { m.Channel, m.SenderHash, m.ReceivedAt });
+            e.Property(m => m.ProviderMessageId).HasMaxLength(200);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<InboundEvent>(e =>
+        {
+            e.HasIndex(x => new { x.Kind, x.Source, x.ExternalId }).IsUnique();
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ExternalId).HasMaxLength(200);
+            e.HasOne<Invitation>().WithMany().HasForeignKey(x => x.InvitationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Conversation>(e =>
+        {
+            e.HasIndex(c => c.InvitationId).IsUnique();
+            e.HasIndex(c => new { c.Channel, c.AddressHash, c.UpdatedAt });
+            e.HasOne<Invitation>().WithMany().HasForeignKey(c => c.InvitationId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Response>(e =>
+        {
+            e.HasIndex(r => r.InvitationId).IsUnique();
+            e.HasMany(r => r.Answers).WithOne().HasForeignKey(a => a.ResponseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Invitation>().WithMany().HasForeignKey(r => r.InvitationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Questionnaire>().WithMany().HasForeignKey(r => r.QuestionnaireId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Answer>(e =>
+        {
+            e.HasIndex(a => new { a.ResponseId, a.ItemCode }).IsUnique();
+            e.Property(a => a.ItemCode).HasMaxLength(32);
+            e.Property(a => a.Text).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<OptOut>(e =>
+        {
+            // One active opt-out per phone; opting back in closes it, a later refusal opens a new one.
+            e.HasIndex(o => o.PhoneHash).IsUnique().HasFilter("opted_in_at IS NULL");
+            e.Property(o => o.Reason).HasMaxLength(200);
+        });
+        modelBuilder.Entity<Questionnaire>(e =>
+        {
+            e.HasIndex(q => new { q.Code, q.Version }).IsUnique();
+            e.Property(q => q.Code).HasMaxLength(32);
+            e.Property(q => q.MethodVersion).HasMaxLength(32);
+            e.HasMany(q => q.Items).WithOne().HasForeignKey(i => i.QuestionnaireId).OnDelete(DeleteBehavior.Cascade);
+            e.HasData(QuestionnaireSeed.Questionnaires);
+        });
+        modelBuilder.Entity<QuestionnaireItem>(e =>
+        {
+            e.HasIndex(i => new { i.QuestionnaireId, i.Position }).IsUnique();
+            e.HasIndex(i => new { i.QuestionnaireId, i.Code }).IsUnique();
+            e.Property(i => i.Code).HasMaxLength(32);
+            e.Property(i => i.Dimension).HasMaxLength(32);
+            e.HasData(QuestionnaireSeed.Items);
+        });
+    }
+}

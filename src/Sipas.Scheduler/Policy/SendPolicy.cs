@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sipas.Data;
+using Sipas.Data.Model;
+
+namespace Sipas.Scheduler.Policy;
+
+/// <summary>The checks made just before an invitation goes out: opt-out, and one invitation per phone per fatigue window.</summary>
+public sealed class SendPolicy(SipasDbContext db, IOptions<SurveyOptions> options, TimeProvider time)
+{
+    /// <summary>
+    /// Reserves the phone for this invitation, or says why it must be skipped. Runs under a transaction-scoped
+    /// advisory lock on the phone, so two dispatchers holding two invitations for one phone cannot both pass.
+    /// </summary>
+    public async Task<SkipReason?> ReserveAsync(Guid invitationId, byte[] phoneHash, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var fatigueStart = now.AddDays(-options.Value.FatigueWindowDays);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var lockKey = BitConverter.ToInt64(phoneHash, 0);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", ct);
+
+        if (await db.OptOuts.AnyAsync(o => o.PhoneHash == phoneHash && o.OptedInAt == null, ct))
+        {
+            return SkipReason.OptedOut;
+        }
+
+        var surveyedRecently = options.Value.FatigueWindowDays > 0 && await db.Invitations.AnyAsync(
+            i => i.PhoneHash == phoneHash && i.Id != invitationId && i.SendStartedAt > fatigueStart
+                 && i.State != InvitationState.Failed && i.State != InvitationState.Skipped,
+            ct);
+        if (surveyedRecently)
+        {
+            return SkipReason.RecentlySurveyed;
+        }
+
+        await db.Invitations.Where(i => i.Id == invitationId && i.SendStartedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.SendStartedAt, now), ct);
+        await tx.CommitAsync(ct);
+        return null;
+    }
+}

@@ -1,0 +1,62 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Policy;
+
+namespace Sipas.Scheduler;
+
+public static class SchedulerServiceCollectionExtensions
+{
+    public const string HangfireSchema = "hangfire";
+
+    /// <summary>Hangfire on the shared data source; the job server runs only in processes that do background work.</summary>
+    public static IServiceCollection AddSipasScheduler(this IServiceCollection services, IConfiguration configuration, bool runJobServer)
+    {
+        services.AddOptions<SurveyOptions>().Bind(configuration.GetSection(SurveyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SendWindow>();
+        services.AddScoped<SendPolicy>();
+        services.AddSingleton<InvitationDispatcher>();
+        services.AddScoped<DispatchInvitationsJob>();
+
+        services.AddHangfire((provider, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>())),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = HangfireSchema,
+                    PrepareSchemaIfNecessary = true,
+                    UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    DistributedLockTimeout = TimeSpan.FromMinutes(2),
+                }));
+
+        if (runJobServer)
+        {
+            var workers = configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>()?.WorkerCount ?? new DispatchOptions().WorkerCount;
+            services.AddHangfireServer(server =>
+            {
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                server.WorkerCount = workers;
+            });
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers (or updates) the recurring jobs; safe to call from every process at start.</summary>
+    public static void RegisterRecurringJobs(IRecurringJobManager jobs, DispatchOptions options) =>
+        jobs.AddOrUpdate<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
+
+    private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+    }
+}

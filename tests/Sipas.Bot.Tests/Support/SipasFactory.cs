@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Sipas.Testing;
+
+namespace Sipas.Bot.Tests.Support;
+
+/// <summary>The real web host in-process, on its own fresh database. Settings go in before Program reads them.</summary>
+public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string Source = "igate";
+    public const string Secret = "igate-secret-for-tests";
+    public const string SecondSecret = "igate-rotated-secret";
+
+    public static async Task<SipasFactory> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var factory = new SipasFactory(await TestPostgres.CreateDatabaseAsync("bot"), settings);
+        factory.CreateClient().Dispose();
+        return factory;
+    }
+
+    public string ConnectionString => connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var defaults = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Sipas"] = connectionString,
+            ["Sipas:PersonalDataKey"] = TestPostgres.PersonalDataKey,
+            ["Sipas:Role"] = "web",
+            ["OneStop:Sources:igate:Secrets:0"] = Secret,
+            ["OneStop:Sources:igate:Secrets:1"] = SecondSecret,
+            ["Survey:DelayAfterReturn"] = "00:30:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            defaults[key] = value;
+        }
+
+        foreach (var (key, value) in defaults)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Sipas.Data;
+using Sipas.Data.Model;
+using Sipas.Scheduler.Invitations;
+using Sipas.Testing;
+
+namespace Sipas.Scheduler.Tests.Invitations;
+
+public sealed class InvitationDispatcherTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 20, 3, 0, 0, TimeSpan.Zero));
+    private readonly RecordingSender _sender = new();
+    private ServiceProvider _services = null!;
+    private string _connectionString = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync("dispatch");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Scheduler:BatchSize"] = "20",
+            ["Scheduler:ClaimLease"] = "00:01:00",
+            ["Scheduler:MaxAttempts"] = "3",
+            ["Scheduler:RetryDelay"] = "00:01:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddSipasData(_connectionString, Seed.PersonalData);
+        services.AddSipasScheduler(configuration, runJobServer: false);
+        services.AddSingleton<IInvitationSender>(_sender);
+        _services = services.BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    private InvitationDispatcher Dispatcher => _services.GetRequiredService<InvitationDispatcher>();
+
+    private async Task<List<Invitation>> SeedAsync(int count, DateTimeOffset dueAt, Func<int, string>? phone = null)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var seed = new Seed(scope.ServiceProvider.GetRequiredService<SipasDbContext>());
+        return await seed.InvitationsAsync(await seed.UnitAsync(code: "U" + Guid.NewGuid().ToString("N")[..8]), count, dueAt, phone);
+    }
+
+    private async Task<List<Invitation>> LoadAsync(IEnumerable<Guid> ids)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var set = ids.ToList();
+        return await scope.ServiceProvider.GetRequiredService<SipasDbContext>().Invitations.AsNoTracking().Where(i => set.Contains(i.Id)).ToListAsync();
+    }
+
+    [Fact]
+    public async Task DueInvitations_AreSentOnce_AndRecordedAsDelivered()
+    {
+        var seeded = await SeedAsync(45, _time.GetUtcNow().AddMinutes(-1));
+
+        var handled = await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        Assert.Equal(45, handled);
+        Assert.All(seeded, i => Assert.Equal(1, _sender.Count(i.Id)));
+        var stored = await LoadAsync(seeded.Select(i => i.Id));
+        Assert.All(stored, i =>
+        {
+            Assert.Equal(InvitationState.Delivered, i.State);
+            Assert.Equal(_time.GetUtcNow(), i.SentAt);
+            Assert.Equal(_time.GetUtcNow().AddDays(7), i.ExpiresAt);
+            Assert.Null(i.ClaimedUntil);
+        });
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task InvitationsNotYetDue_AreLeftAlone()
+    {
+        var seeded = await SeedAsync(3, _time.GetUtcNow().AddMinutes(5));
+
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.All(seeded, i => Assert.Equal(0, _sender.Count(i.Id)));
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(3, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConcurrentDispatchers_SendEachInvitationExactlyOnce()
+    {
+        var seeded = await SeedAsync(300, _time.GetUtcNow().AddMinutes(-1));
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Dispatcher.DispatchDueAsync(CancellationToken.None))));
+
+        Assert.Equal(300, runs.Sum());
+        Assert.All(seeded, i => Assert.Equal(1, _sender.Count(i.Id)));
+    }
+
+    [Fact]
+    public async Task OptedOutPhone_IsSkipped_WithTheReasonStored()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+            db.OptOuts.Add(new OptOut { Id = Guid.CreateVersion7(), PhoneHash = seeded[0].PhoneHash, Reason = "keyword", OptedOutAt = _time.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal(InvitationState.Skipped, stored.State);
+        Assert.Equal(SkipReason.OptedOut, stored.SkipReason);
+        Assert.Equal(0, _sender.Count(seeded[0].Id));
+    }
+
+    [Fact]
+    public async Task TwoInvitationsForOnePhone_InTheFatigueWindow_OnlyOneIsSent()
+    {
+        var seeded = await SeedAsync(6, _time.GetUtcNow().AddMinutes(-1), phone: _ => "+84987654321");
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = await LoadAsync(seeded.Select(i => i.Id));
+        Assert.Single(stored, i => i.State == InvitationState.Delivered);
+        Assert.Equal(5, stored.Count(i => i.State == InvitationState.Skipped && i.SkipReason == SkipReason.RecentlySurveyed));
+        Assert.Equal(1, seeded.Sum(i => _sender.Count(i.Id)));
+    }
+
+    [Fact]
+    public async Task RetryableFailure_IsRetriedLater_ThenFailsAfterTheLastAttempt()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        _sender.Outcome = _ => new SendOutcome.Failed("provider timeout", Retryable: true);
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+        var afterFirst = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal(InvitationState.Scheduled, afterFirst.State);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(1), afterFirst.DueAt);
+        Assert.Equal("provider timeout", afterFirst.LastError);
+
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var final = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal(InvitationState.Failed, final.State);
+        Assert.Equal(3, final.Attempts);
+        Assert.Equal(3, _sender.Count(seeded[0].Id));
+    }
+
+    [Fact]
+    public async Task ClaimOfADeadDispatcher_RunsOut_AndTheInvitationIsTakenOver()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            // As a dispatcher that claimed the row and then died would have left it.
+            await scope.ServiceProvider.GetRequiredService<SipasDbContext>().Invitations.Where(i => i.Id == seeded[0].Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ClaimedUntil, _time.GetUtcNow().AddMinutes(1)).SetProperty(i => i.Attempts, 1));
+        }
+
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromMinutes(1.5));
+        Assert.Equal(1, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(InvitationState.Delivered, (await LoadAsync([seeded[0].Id])).Single().State);
+    }
+
+    private sealed class RecordingSender : IInvitationSender
+    {
+        private readonly ConcurrentDictionary<Guid, int> _calls = new();
+
+        public Func<Guid, SendOutcome> Outcome { get; set; } = _ => new SendOutcome.Sent(ChannelKind.Simulator, Delivered: true);
+
+        public int Count(Guid id) => _calls.GetValueOrDefault(id);
+
+        public Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+        {
+            _calls.AddOrUpdate(invitationId, 1, (_, n) => n + 1);
+            return Task.FromResult(Outcome(invitationId));
+        }
+    }
+}

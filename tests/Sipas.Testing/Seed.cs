@@ -1,0 +1,64 @@
+using Sipas.Data;
+using Sipas.Data.Model;
+using Sipas.Data.Privacy;
+
+namespace Sipas.Testing;
+
+/// <summary>Writes dossiers with their invitations straight into a test database, as the one-stop webhook would.</summary>
+public sealed class Seed(SipasDbContext db)
+{
+    public static readonly PersonalDataProtector PersonalData = PersonalDataProtector.FromBase64(TestPostgres.PersonalDataKey);
+
+    public async Task<Unit> UnitAsync(string code = "00070", string name = "UBND phường Hoàn Kiếm", Guid? parentId = null)
+    {
+        var unit = new Unit { Id = Guid.CreateVersion7(), Code = code, Name = name, Kind = UnitKind.Commune, ParentId = parentId, CreatedAt = DateTimeOffset.UtcNow };
+        db.Units.Add(unit);
+        await db.SaveChangesAsync();
+        return unit;
+    }
+
+    public async Task<List<Invitation>> InvitationsAsync(Unit unit, int count, DateTimeOffset dueAt, Func<int, string>? phone = null, DateTimeOffset? returnedAt = null)
+    {
+        var source = db.OneStopSources.Local.FirstOrDefault() ?? db.OneStopSources.FirstOrDefault();
+        if (source is null)
+        {
+            source = new OneStopSource { Id = Guid.CreateVersion7(), Code = "igate", CreatedAt = DateTimeOffset.UtcNow };
+            db.OneStopSources.Add(source);
+        }
+
+        var invitations = new List<Invitation>(count);
+        for (var n = 0; n < count; n++)
+        {
+            var e164 = phone?.Invoke(n) ?? $"+8491{n:D7}";
+            var dossier = new Dossier
+            {
+                Id = Guid.CreateVersion7(),
+                Code = $"TEST-{Guid.NewGuid():N}",
+                SourceId = source.Id,
+                UnitId = unit.Id,
+                ReturnedAt = returnedAt ?? dueAt.AddMinutes(-30),
+                CitizenPhoneEncrypted = PersonalData.Encrypt(e164),
+                CitizenPhoneHash = PersonalData.Hash(e164),
+                CreatedAt = DateTimeOffset.UtcNow,
+            };
+            var invitation = new Invitation
+            {
+                Id = Guid.CreateVersion7(),
+                DossierId = dossier.Id,
+                Code = Guid.NewGuid().ToString("N")[..10],
+                PhoneHash = dossier.CitizenPhoneHash,
+                State = InvitationState.Scheduled,
+                DueAt = dueAt,
+                QuestionnaireId = QuestionnaireSeed.ShortV1Id,
+                CreatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Dossiers.Add(dossier);
+            db.Invitations.Add(invitation);
+            invitations.Add(invitation);
+        }
+
+        await db.SaveChangesAsync();
+        return invitations;
+    }
+}
