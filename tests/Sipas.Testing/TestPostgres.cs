@@ -21,7 +21,7 @@ public static class TestPostgres
     public static async Task<string> CreateDatabaseAsync(string? prefix = null)
     {
         var cluster = await Cluster.Value;
-        var name = $"{prefix ?? "t"}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"{prefix ?? "t"}_{Guid.NewGuid():N}".ToLowerInvariant();
         await using var connection = new NpgsqlConnection(cluster.ConnectionStringFor("postgres"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE {TemplateDatabase}", connection);
