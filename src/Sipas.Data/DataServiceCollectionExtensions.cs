@@ -24,6 +24,12 @@ public static class DataServiceCollectionExtensions
     public static async Task MigrateSipasDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<SipasDbContext>().Database.MigrateAsync(ct);
+        var database = scope.ServiceProvider.GetRequiredService<SipasDbContext>().Database;
+        // EF reads its history table before creating it and logs that first read as an error; creating it the way
+        // EF does keeps a first start's log free of a misleading failure.
+        await database.ExecuteSqlRawAsync(
+            "CREATE TABLE IF NOT EXISTS __ef_migrations_history (migration_id character varying(150) NOT NULL PRIMARY KEY, product_version character varying(32) NOT NULL)",
+            ct);
+        await database.MigrateAsync(ct);
     }
 }

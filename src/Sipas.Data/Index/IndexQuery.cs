@@ -22,14 +22,15 @@ public sealed class IndexQuery(SipasDbContext db)
         )
         """;
 
+    // Column aliases are snake_case: the naming convention maps the result records' properties that way too.
     public async Task<IndexCounts> CountAsync(Guid unitId, bool children, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct)
     {
         object[] parameters = [unitId, children, fromUtc, toUtc];
         var items = await db.Database.SqlQueryRaw<ItemCount>(
             Scope + """
-            SELECT a.item_code AS "ItemCode",
-                   count(*)::int AS "Valid",
-                   count(*) FILTER (WHERE a.value >= 4)::int AS "Satisfied"
+            SELECT a.item_code AS item_code,
+                   count(*)::int AS valid,
+                   count(*) FILTER (WHERE a.value >= 4)::int AS satisfied
             FROM answers a
             JOIN responses r ON r.id = a.response_id AND NOT r.is_late
             JOIN invitations i ON i.id = r.invitation_id
@@ -46,12 +47,12 @@ public sealed class IndexQuery(SipasDbContext db)
                 JOIN responses r ON r.id = a.response_id AND NOT r.is_late
                 WHERE a.item_code = 'OVERALL' AND a.kind = 'Scale'
             )
-            SELECT count(*)::int AS "Events",
-                   count(i.sent_at)::int AS "Invited",
-                   count(i.delivered_at)::int AS "Delivered",
-                   count(i.started_at)::int AS "Started",
-                   count(o.invitation_id)::int AS "Completed",
-                   count(*) FILTER (WHERE o.value <= 2)::int AS "Dissatisfied"
+            SELECT count(*)::int AS events,
+                   count(i.sent_at)::int AS invited,
+                   count(i.delivered_at)::int AS delivered,
+                   count(i.started_at)::int AS started,
+                   count(o.invitation_id)::int AS completed,
+                   count(*) FILTER (WHERE o.value <= 2)::int AS dissatisfied
             FROM period_dossiers d
             JOIN invitations i ON i.dossier_id = d.id
             LEFT JOIN overall o ON o.invitation_id = i.id

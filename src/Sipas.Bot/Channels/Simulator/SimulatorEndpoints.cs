@@ -119,15 +119,18 @@ public static class SimulatorEndpoints
         return null;
     }
 
-    private static Task<List<MessageView>> MessagesAsync(SipasDbContext db, byte[] hash, CancellationToken ct) =>
-        db.OutboundMessages.AsNoTracking()
+    private static async Task<List<MessageView>> MessagesAsync(SipasDbContext db, byte[] hash, CancellationToken ct)
+    {
+        var sent = await db.OutboundMessages.AsNoTracking()
             .Where(m => m.Channel == ChannelKind.Simulator && m.RecipientHash == hash)
             .Select(m => new MessageView("out", m.Body, m.CreatedAt))
-            .Concat(db.InboundMessages.AsNoTracking()
-                .Where(m => m.Channel == ChannelKind.Simulator && m.SenderHash == hash)
-                .Select(m => new MessageView("in", m.Text, m.ReceivedAt)))
-            .OrderBy(m => m.At)
             .ToListAsync(ct);
+        var received = await db.InboundMessages.AsNoTracking()
+            .Where(m => m.Channel == ChannelKind.Simulator && m.SenderHash == hash)
+            .Select(m => new MessageView("in", m.Text, m.ReceivedAt))
+            .ToListAsync(ct);
+        return [.. sent.Concat(received).OrderBy(m => m.At)];
+    }
 
     public sealed record SimulatedReply(string? Phone, string? Thread, string? Text, string? MessageId);
 
