@@ -36,7 +36,7 @@ public sealed class Seed(SipasDbContext db)
                 Code = $"TEST-{Guid.NewGuid():N}",
                 SourceId = source.Id,
                 UnitId = unit.Id,
-                ReturnedAt = returnedAt ?? dueAt.AddMinutes(-30),
+                ReturnedAt = (returnedAt ?? dueAt.AddMinutes(-30)).ToUniversalTime(),
                 CitizenPhoneEncrypted = PersonalData.Encrypt(e164),
                 CitizenPhoneHash = PersonalData.Hash(e164),
                 CreatedAt = DateTimeOffset.UtcNow,
@@ -48,7 +48,7 @@ public sealed class Seed(SipasDbContext db)
                 Code = Guid.NewGuid().ToString("N")[..10],
                 PhoneHash = dossier.CitizenPhoneHash,
                 State = InvitationState.Scheduled,
-                DueAt = dueAt,
+                DueAt = dueAt.ToUniversalTime(),
                 QuestionnaireId = QuestionnaireSeed.ShortV1Id,
                 CreatedAt = DateTimeOffset.UtcNow,
                 UpdatedAt = DateTimeOffset.UtcNow,
@@ -60,5 +60,29 @@ public sealed class Seed(SipasDbContext db)
 
         await db.SaveChangesAsync();
         return invitations;
+    }
+
+    /// <summary>A response to an invitation with the given answers, as a finished chat would leave it.</summary>
+    public async Task ResponseAsync(Invitation invitation, bool late = false, params (string Item, AnswerKind Kind, int? Value)[] answers)
+    {
+        var response = new Response
+        {
+            Id = Guid.CreateVersion7(),
+            InvitationId = invitation.Id,
+            QuestionnaireId = invitation.QuestionnaireId,
+            Channel = ChannelKind.Simulator,
+            StartedAt = DateTimeOffset.UtcNow,
+            IsLate = late,
+        };
+        response.Answers.AddRange(answers.Select(a => new Answer
+        {
+            Id = Guid.CreateVersion7(),
+            ItemCode = a.Item,
+            Kind = a.Kind,
+            Value = a.Value,
+            AnsweredAt = DateTimeOffset.UtcNow,
+        }));
+        db.Responses.Add(response);
+        await db.SaveChangesAsync();
     }
 }

@@ -23,8 +23,8 @@ public sealed record IndexReport(
             Rounded(IndexFormulas.Composite(dimensions.Select(d => d.Percent).ToList())),
             new FunnelFigures(
                 funnel.Events, funnel.Invited, funnel.Delivered, funnel.Started, funnel.Completed,
-                Rounded(IndexFormulas.ItemIndex(funnel.Completed, funnel.Invited)),
-                Rounded(IndexFormulas.ItemIndex(Math.Min(funnel.Completed, funnel.Started), funnel.Started))),
+                Rate(funnel.Completed, funnel.Invited),
+                Rate(funnel.Completed, funnel.Started)),
             new Decision766Figure(funnel.Events, funnel.Dissatisfied, Rounded(IndexFormulas.Decision766Rate(funnel.Events, funnel.Dissatisfied))));
     }
 
@@ -45,6 +45,10 @@ public sealed record IndexReport(
             : IndexFormulas.MeanOfAvailable(criteria.Select(c => c.Figure.Percent));
         return new Dimension(code, Rounded(percent), Figure.Of(direct), criteria);
     }
+
+    // A crash between a send and its record can leave an answered invitation without its sent time for a while;
+    // a rate is capped at 100 % rather than refused.
+    private static double? Rate(int part, int whole) => Rounded(IndexFormulas.ItemIndex(Math.Min(part, whole), whole));
 
     private static double? Rounded(double? value) => value is { } v ? IndexFormulas.Round2(v) : null;
 

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sipas.Bot.Tests.Support;
+using Sipas.Data;
+using Sipas.Data.Model;
+using Sipas.Scheduler.Invitations;
+using Sipas.Testing;
+
+namespace Sipas.Bot.Tests.Conversations;
+
+/// <summary>The chat on the simulated channel: the real webhook, dispatcher, conversation engine and database.</summary>
+public sealed class ConversationTests : IAsyncLifetime
+{
+    private SipasFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = await SipasFactory.StartAsync(new Dictionary<string, string?>
+        {
+            ["Survey:DelayAfterReturn"] = "00:00:00",
+            ["Survey:AllowedWindow:Start"] = "00:00",
+            ["Survey:AllowedWindow:End"] = "24:00",
+        });
+        _client = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private static string NewPhone() => "09" + Random.Shared.Next(10_000_000, 99_999_999);
+
+    private async Task<string> InviteAsync(string phone)
+    {
+        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!;
+        await _factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+        return id;
+    }
+
+    private SipasDbContext Db()
+    {
+        var options = new DbContextOptionsBuilder<SipasDbContext>();
+        SipasDbContextOptions.Configure(options, _factory.ConnectionString);
+        return new SipasDbContext(options.Options);
+    }
+
+    [Fact]
+    public async Task Invitation_GreetsPolitely_AndAsksTheOverallQuestionFirst()
+    {
+        var number = NewPhone();
+        await InviteAsync(number);
+
+        var messages = await new SimulatedPhone(_client, number).MessagesAsync();
+
+        var invitation = Assert.Single(messages);
+        Assert.Equal("out", invitation.Direction);
+        Assert.Contains("UBND phường Hoàn Kiếm", invitation.Text, StringComparison.Ordinal);
+        Assert.Contains("Câu 1/7: Nhìn chung, Ông/Bà hài lòng thế nào", invitation.Text, StringComparison.Ordinal);
+        Assert.Contains("5 = Rất hài lòng", invitation.Text, StringComparison.Ordinal);
+        Assert.Contains("TU CHOI", invitation.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WholeConversation_StoresEachAnswer_ThanksTheCitizen_AndCountsInTheIndex()
+    {
+        var number = NewPhone();
+        var invitationId = Guid.Parse(await InviteAsync(number));
+        var phone = new SimulatedPhone(_client, number);
+
+        Assert.StartsWith("Câu 2/7", (await phone.SendAsync("5")).Single(), StringComparison.Ordinal);
+        Assert.StartsWith("Câu 3/7", (await phone.SendAsync("4")).Single(), StringComparison.Ordinal);
+        Assert.StartsWith("Câu 4/7", (await phone.SendAsync("3")).Single(), StringComparison.Ordinal);
+        Assert.StartsWith("Câu 5/7", (await phone.SendAsync("2")).Single(), StringComparison.Ordinal);
+        var feedbackQuestion = (await phone.SendAsync("1")).Single();
+        Assert.Contains("9 = Không áp dụng", feedbackQuestion, StringComparison.Ordinal);
+        Assert.StartsWith("Câu 7/7", (await phone.SendAsync("không áp dụng")).Single(), StringComparison.Ordinal);
+        Assert.Contains("Trân trọng cảm ơn", (await phone.SendAsync("Cán bộ hướng dẫn rất nhiệt tình, cảm ơn!")).Single(), StringComparison.Ordinal);
+
+        await using var db = Db();
+        var response = await db.Responses.Include(r => r.Answers).SingleAsync(r => r.InvitationId == invitationId);
+        Assert.NotNull(response.CompletedAt);
+        var answers = response.Answers.ToDictionary(a => a.ItemCode);
+        Assert.Equal(5, answers["OVERALL"].Value);
+        Assert.Equal(4, answers["ACCESS"].Value);
+        Assert.Equal(1, answers["RESULT"].Value);
+        Assert.Equal(AnswerKind.NotApplicable, answers["FEEDBACK"].Kind);
+        Assert.Equal("Cán bộ hướng dẫn rất nhiệt tình, cảm ơn!", answers["COMMENT"].Text);
+        Assert.Equal(InvitationState.Completed, (await db.Invitations.SingleAsync(i => i.Id == invitationId)).State);
+
+        var index = (await _client.GetFromJsonAsync<JsonObject>("/api/v1/index?unit=00070"))!["index"]!;
+        Assert.True((int)index["sipas"]!["n"]! >= 1);
+        Assert.True((int)index["funnel"]!["completed"]! >= 1);
+    }
+
+    [Fact]
+    public async Task UnclearReply_AsksTheSameQuestionAgain_AndStoresNoAnswer()
+    {
+        var number = NewPhone();
+        var invitationId = Guid.Parse(await InviteAsync(number));
+        var phone = new SimulatedPhone(_client, number);
+
+        var reply = (await phone.SendAsync("7")).Single();
+
+        Assert.StartsWith("Xin lỗi, chúng tôi chưa hiểu câu trả lời \"7\"", reply, StringComparison.Ordinal);
+        Assert.Contains("Câu 1/7", reply, StringComparison.Ordinal);
+        await using var db = Db();
+        Assert.False(await db.Responses.AnyAsync(r => r.InvitationId == invitationId));
+    }
+
+    [Fact]
+    public async Task SameMessageDeliveredTwice_IsAnsweredOnce()
+    {
+        var number = NewPhone();
+        var invitationId = Guid.Parse(await InviteAsync(number));
+        var phone = new SimulatedPhone(_client, number);
+
+        Assert.Single(await phone.SendAsync("4", messageId: "provider-msg-1"));
+        Assert.Empty(await phone.SendAsync("4", messageId: "provider-msg-1"));
+
+        await using var db = Db();
+        var response = await db.Responses.Include(r => r.Answers).SingleAsync(r => r.InvitationId == invitationId);
+        Assert.Equal(["OVERALL"], response.Answers.Select(a => a.ItemCode));
+    }
+
+    [Fact]
+    public async Task PartialResponse_CountsForTheHeadline()
+    {
+        var number = NewPhone();
+        var invitationId = Guid.Parse(await InviteAsync(number));
+
+        await new SimulatedPhone(_client, number).SendAsync("2");
+
+        await using var db = Db();
+        var invitation = await db.Invitations.SingleAsync(i => i.Id == invitationId);
+        Assert.Equal(InvitationState.Started, invitation.State);
+        var overall = await db.Answers.SingleAsync(a => a.ItemCode == "OVERALL" && db.Responses.Any(r => r.Id == a.ResponseId && r.InvitationId == invitationId));
+        Assert.Equal(2, overall.Value);
+    }
+
+    [Fact]
+    public async Task OptOut_EndsTheChat_AndNoLaterInvitationIsSent()
+    {
+        var number = NewPhone();
+        await InviteAsync(number);
+        var phone = new SimulatedPhone(_client, number);
+
+        var confirmation = (await phone.SendAsync("Từ chối")).Single();
+        Assert.Contains("đã từ chối nhận khảo sát", confirmation, StringComparison.Ordinal);
+        Assert.Contains("Hiện không có phiếu khảo sát", (await phone.SendAsync("5")).Single(), StringComparison.Ordinal);
+
+        var later = Guid.Parse(await InviteAsync(number));
+        await using var db = Db();
+        var invitation = await db.Invitations.SingleAsync(i => i.Id == later);
+        Assert.Equal(InvitationState.Skipped, invitation.State);
+        Assert.Equal(SkipReason.OptedOut, invitation.SkipReason);
+        Assert.Equal(5, (await phone.MessagesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task ReplyFromAPhoneWithNoSurvey_GetsAPoliteAnswer()
+    {
+        var reply = (await new SimulatedPhone(_client, NewPhone()).SendAsync("5")).Single();
+        Assert.Equal("Hiện không có phiếu khảo sát nào đang chờ Ông/Bà trả lời. Xin cảm ơn Ông/Bà.", reply);
+    }
+
+    [Fact]
+    public async Task SimulatorReply_WithoutPhoneOrText_Returns400Problem()
+    {
+        using var response = await _client.PostAsJsonAsync("/api/v1/dev/messages", new { text = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        Assert.Contains("text", errors.Select(e => e.Key));
+        Assert.Contains("phone", errors.Select(e => e.Key));
+    }
+}
