@@ -1,0 +1,49 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using Sipas.Testing;
+
+namespace Sipas.Bot.Tests.Support;
+
+/// <summary>Debian's Chromium driven headless through Debian's chromedriver; nothing is downloaded.</summary>
+public sealed class HeadlessChromium : IDisposable
+{
+    private readonly string _profile = Path.Combine(Path.GetTempPath(), "sipas-chromium-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public HeadlessChromium()
+    {
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        options.AddArguments(
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1200,900",
+            "--user-data-dir=" + _profile);
+        Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    public ChromeDriver Driver { get; }
+
+    public Task<IWebElement> WaitForAsync(By by, Func<IWebElement, bool>? condition = null, string? what = null) =>
+        Eventually.WaitForAsync(
+            () => Task.FromResult(Driver.FindElements(by).FirstOrDefault(e => condition?.Invoke(e) ?? true)),
+            element => element is not null,
+            TimeSpan.FromSeconds(20),
+            what ?? by.ToString())!;
+
+    public void Screenshot(string path) => Driver.GetScreenshot().SaveAsFile(path);
+
+    public void Dispose()
+    {
+        Driver.Quit();
+        Driver.Dispose();
+        try
+        {
+            Directory.Delete(_profile, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may still be releasing its profile; the temp folder is cleaned by the system.
+        }
+    }
+}
