@@ -34,7 +34,8 @@ public sealed class ConversationTests : IAsyncLifetime
         await _factory.DisposeAsync();
     }
 
-    private static string NewPhone() => "09" + Random.Shared.Next(10_000_000, 99_999_999);
+    // 091 is a VinaPhone mobile prefix: every number under it is a valid Vietnamese mobile.
+    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
 
     private async Task<string> InviteAsync(string phone)
     {
