@@ -21,6 +21,7 @@ public static class SchedulerServiceCollectionExtensions
         services.AddScoped<SendPolicy>();
         services.AddSingleton<InvitationDispatcher>();
         services.AddScoped<DispatchInvitationsJob>();
+        services.AddScoped<ExpireInvitationsJob>();
 
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -52,8 +53,11 @@ public static class SchedulerServiceCollectionExtensions
     }
 
     /// <summary>Registers (or updates) the recurring jobs; safe to call from every process at start.</summary>
-    public static void RegisterRecurringJobs(IRecurringJobManager jobs, DispatchOptions options) =>
+    public static void RegisterRecurringJobs(IRecurringJobManager jobs, DispatchOptions options)
+    {
         jobs.AddOrUpdate<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
+        jobs.AddOrUpdate<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+    }
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
     {

@@ -171,6 +171,41 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Equal(InvitationState.Delivered, (await LoadAsync([seeded[0].Id])).Single().State);
     }
 
+    [Fact]
+    public async Task PastTheAnswerWindow_UnansweredInvitationsExpire_AndStartedOnesArePartial()
+    {
+        var seeded = await SeedAsync(2, _time.GetUtcNow().AddMinutes(-1));
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+            await db.Invitations.Where(i => i.Id == seeded[1].Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.State, InvitationState.Started));
+            db.Conversations.Add(new Conversation
+            {
+                Id = Guid.CreateVersion7(), InvitationId = seeded[1].Id, AddressHash = seeded[1].PhoneHash, State = ConversationState.Active,
+                CurrentPosition = 2, CreatedAt = _time.GetUtcNow(), UpdatedAt = _time.GetUtcNow(),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        _time.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, await RunExpiryAsync());
+        _time.Advance(TimeSpan.FromDays(1.1));
+        Assert.Equal(2, await RunExpiryAsync());
+
+        var stored = await LoadAsync(seeded.Select(i => i.Id));
+        Assert.Equal(InvitationState.Expired, stored.Single(i => i.Id == seeded[0].Id).State);
+        Assert.Equal(InvitationState.Partial, stored.Single(i => i.Id == seeded[1].Id).State);
+        await using var check = _services.CreateAsyncScope();
+        Assert.Equal(ConversationState.Ended, (await check.ServiceProvider.GetRequiredService<SipasDbContext>().Conversations.SingleAsync(c => c.InvitationId == seeded[1].Id)).State);
+    }
+
+    private async Task<int> RunExpiryAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ExpireInvitationsJob>().RunAsync(CancellationToken.None);
+    }
+
     private sealed class RecordingSender : IInvitationSender
     {
         private readonly ConcurrentDictionary<Guid, int> _calls = new();
