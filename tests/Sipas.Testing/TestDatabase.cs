@@ -1,21 +1,14 @@
-using Microsoft.EntityFrameworkCore;
 using Sipas.Data;
 
 namespace Sipas.Testing;
 
-/// <summary>An xunit class fixture: a fresh migrated database for one test class.</summary>
-public sealed class TestDatabase : IAsyncLifetime
+public static class TestDatabase
 {
-    public string ConnectionString { get; private set; } = string.Empty;
-
-    public async Task InitializeAsync() => ConnectionString = await TestPostgres.CreateDatabaseAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public SipasDbContext NewContext()
+    /// <summary>A context on a test database, for arranging rows and checking what the code under test stored.</summary>
+    public static SipasDbContext Open(string connectionString)
     {
-        var options = new DbContextOptionsBuilder<SipasDbContext>();
-        SipasDbContextOptions.Configure(options, ConnectionString);
+        var options = new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SipasDbContext>();
+        SipasDbContextOptions.Configure(options, connectionString);
         return new SipasDbContext(options.Options);
     }
 }

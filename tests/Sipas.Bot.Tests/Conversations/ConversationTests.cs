@@ -46,12 +46,7 @@ public sealed class ConversationTests : IAsyncLifetime
         return id;
     }
 
-    private SipasDbContext Db()
-    {
-        var options = new DbContextOptionsBuilder<SipasDbContext>();
-        SipasDbContextOptions.Configure(options, _factory.ConnectionString);
-        return new SipasDbContext(options.Options);
-    }
+    private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
     [Fact]
     public async Task Invitation_GreetsPolitely_AndAsksTheOverallQuestionFirst()

@@ -17,12 +17,7 @@ namespace Sipas.Bot.Tests.EndToEnd;
 [Collection(ProcessTests.Name)]
 public sealed class CrashRecoveryTests
 {
-    private static SipasDbContext Db(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<SipasDbContext>();
-        SipasDbContextOptions.Configure(options, connectionString);
-        return new SipasDbContext(options.Options);
-    }
+    private static SipasDbContext Db(string connectionString) => TestDatabase.Open(connectionString);
 
     [Fact]
     public async Task KilledRightAfterTheEventCommit_TheInvitationSurvives_IsSentOnce_AndTheRetryIsNotCountedTwice()

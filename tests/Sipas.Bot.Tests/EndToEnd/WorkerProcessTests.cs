@@ -12,12 +12,7 @@ namespace Sipas.Bot.Tests.EndToEnd;
 [Collection(ProcessTests.Name)]
 public sealed class WorkerProcessTests
 {
-    private static SipasDbContext Db(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<SipasDbContext>();
-        SipasDbContextOptions.Configure(options, connectionString);
-        return new SipasDbContext(options.Options);
-    }
+    private static SipasDbContext Db(string connectionString) => TestDatabase.Open(connectionString);
 
     [Fact]
     public async Task TwoWorkerProcesses_OnOneDatabase_SendEachOf1000InvitationsExactlyOnce()

@@ -28,12 +28,7 @@ public sealed class OneStopEventTests : IAsyncLifetime
         await _factory.DisposeAsync();
     }
 
-    private SipasDbContext Db()
-    {
-        var options = new DbContextOptionsBuilder<SipasDbContext>();
-        SipasDbContextOptions.Configure(options, _factory.ConnectionString);
-        return new SipasDbContext(options.Options);
-    }
+    private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
     private async Task<(int Events, int Dossiers, int Invitations)> CountsAsync()
     {

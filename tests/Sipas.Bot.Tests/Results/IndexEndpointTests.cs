@@ -52,12 +52,7 @@ public sealed class IndexEndpointTests : IAsyncLifetime
         }
     }
 
-    private SipasDbContext Db()
-    {
-        var options = new DbContextOptionsBuilder<SipasDbContext>();
-        SipasDbContextOptions.Configure(options, _factory.ConnectionString);
-        return new SipasDbContext(options.Options);
-    }
+    private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
     private async Task<JsonNode> IndexAsync(string query)
     {
