@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -11,7 +11,6 @@ namespace Sipas.Bot.OneStop;
 public static class OneStopEndpoints
 {
     public const int MaxBodyBytes = 64 * 1024;
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static IServiceCollection AddOneStopEvents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -56,14 +55,19 @@ public static class OneStopEndpoints
             return Problems.Of(StatusCodes.Status401Unauthorized, "invalid-signature", "The event is not authenticated.", refusal);
         }
 
+        if (!Utf8.IsValid(body))
+        {
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-body", "The body is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(StrictUtf8.GetString(body));
+            document = JsonDocument.Parse(body);
         }
-        catch (Exception ex) when (ex is DecoderFallbackException or ArgumentException or JsonException)
+        catch (JsonException ex)
         {
-            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-body", "The body is not valid UTF-8 JSON.", ex is JsonException ? ex.Message : null);
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-body", "The body is not valid JSON.", ex.Message);
         }
 
         using (document)

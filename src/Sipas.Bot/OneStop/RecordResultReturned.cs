@@ -140,7 +140,7 @@ public sealed class RecordResultReturned(
         Kind = EventKind,
         Source = source,
         ExternalId = eventId,
-        PayloadEncrypted = personalData.Encrypt(System.Text.Encoding.UTF8.GetString(payload)),
+        PayloadEncrypted = personalData.Encrypt(payload),
         PayloadSha256 = payloadHash,
         InvitationId = invitationId,
         ReceivedAt = now,

@@ -49,9 +49,10 @@ public sealed class PersonalDataProtector
 
     public byte[] Hash(string value) => HMACSHA256.HashData(_lookupKey, Encoding.UTF8.GetBytes(value));
 
-    public byte[] Encrypt(string value)
+    public byte[] Encrypt(string value) => Encrypt(Encoding.UTF8.GetBytes(value));
+
+    public byte[] Encrypt(ReadOnlySpan<byte> plain)
     {
-        var plain = Encoding.UTF8.GetBytes(value);
         var output = new byte[NonceSize + plain.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
