@@ -12,13 +12,29 @@ public static class DataServiceCollectionExtensions
     /// <summary>One NpgsqlDataSource for the whole process, shared by EF Core and Hangfire.</summary>
     public static IServiceCollection AddSipasData(this IServiceCollection services, string connectionString, PersonalDataProtector personalData)
     {
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(_ => CreateDataSource(connectionString));
         services.AddDbContextPool<SipasDbContext>((provider, options) =>
             SipasDbContextOptions.Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(personalData);
         services.AddSingleton<Failpoints>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
+    }
+
+    /// <summary>
+    /// Auto-prepares the statements every request repeats unless the connection string says otherwise: without it
+    /// each pooled connection's reset discards the plans, and PostgreSQL re-plans the inserts and their foreign-key
+    /// checks for every event (BENCHMARKS.md: +45 % ingest throughput, half the database CPU per event).
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        return builder.Build();
     }
 
     public static async Task MigrateSipasDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Unicode;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -109,15 +110,22 @@ public static class OneStopEndpoints
     /// <summary>Reads at most the limit; null when the body is longer (the rest is never buffered).</summary>
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
     {
-        var buffer = new byte[MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
+        try
         {
-            length += read;
-        }
+            var length = 0;
+            int read;
+            while (length <= MaxBodyBytes && (read = await body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), ct)) > 0)
+            {
+                length += read;
+            }
 
-        return length > MaxBodyBytes ? null : buffer[..length];
+            return length > MaxBodyBytes ? null : buffer[..length];
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public sealed record EventAnswer(Guid InvitationId, string Status, DateTimeOffset? ScheduledFor, string? Reason);
