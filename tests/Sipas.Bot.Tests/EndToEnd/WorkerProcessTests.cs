@@ -67,5 +67,9 @@ public sealed class WorkerProcessTests
         Assert.Equal(100.00, (double)index["sipas"]!["percent"]!);
         Assert.Equal(1, (int)index["funnel"]!["invited"]!);
         Assert.Equal(1, (int)index["funnel"]!["completed"]!);
+
+        using var dashboard = await client.GetAsync("/hangfire/recurring");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("dispatch-invitations", await dashboard.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
