@@ -1,5 +1,3 @@
-using Hangfire;
-using Microsoft.Extensions.Options;
 using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Hosting;
@@ -7,10 +5,7 @@ using Sipas.Bot.OneStop;
 using Sipas.Bot.Operations;
 using Sipas.Bot.Results;
 using Sipas.Data;
-using Sipas.Data.Index;
 using Sipas.Scheduler;
-using Sipas.Scheduler.Invitations;
-using Sipas.Scheduler.Policy;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSipasLogging(builder.Configuration);
@@ -20,7 +15,6 @@ using var startupLogs = LoggerFactory.Create(logging => logging.AddSipasLogging(
 await using var database = await SipasDatabase.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("Sipas.Startup"));
 
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
-builder.Services.AddScoped<IndexQuery>();
 builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
 builder.Services.AddOneStopEvents(builder.Configuration);
 builder.Services.AddChannelsAndConversations();
@@ -28,8 +22,7 @@ builder.Services.AddSipasOperations();
 
 var app = builder.Build();
 await app.Services.MigrateSipasDatabaseAsync();
-SchedulerServiceCollectionExtensions.RegisterRecurringJobs(
-    app.Services.GetRequiredService<IRecurringJobManager>(), app.Services.GetRequiredService<IOptions<DispatchOptions>>().Value);
+app.Services.RegisterSipasRecurringJobs();
 app.LogStartup(role, database);
 
 app.UseExceptionHandler();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Sipas.Data.Diagnostics;
+using Sipas.Data.Index;
 using Sipas.Data.Privacy;
 
 namespace Sipas.Data;
@@ -16,6 +17,7 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextPool<SipasDbContext>((provider, options) =>
             SipasDbContextOptions.Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(personalData);
+        services.AddScoped<IndexQuery>();
         services.AddSingleton<Failpoints>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

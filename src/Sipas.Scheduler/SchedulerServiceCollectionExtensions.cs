@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Sipas.Scheduler.Invitations;
 using Sipas.Scheduler.Policy;
@@ -53,8 +54,10 @@ public static class SchedulerServiceCollectionExtensions
     }
 
     /// <summary>Registers (or updates) the recurring jobs; safe to call from every process at start.</summary>
-    public static void RegisterRecurringJobs(IRecurringJobManager jobs, DispatchOptions options)
+    public static void RegisterSipasRecurringJobs(this IServiceProvider services)
     {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var options = services.GetRequiredService<IOptions<DispatchOptions>>().Value;
         jobs.AddOrUpdate<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
         jobs.AddOrUpdate<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }
