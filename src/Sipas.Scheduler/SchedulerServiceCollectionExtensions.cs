@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Messages;
 using Sipas.Scheduler.Policy;
 
 namespace Sipas.Scheduler;
@@ -23,6 +24,7 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<InvitationDispatcher>();
         services.AddScoped<DispatchInvitationsJob>();
         services.AddScoped<ExpireInvitationsJob>();
+        services.AddScoped<ResendPendingMessagesJob>();
 
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -60,6 +62,7 @@ public static class SchedulerServiceCollectionExtensions
         var options = services.GetRequiredService<IOptions<DispatchOptions>>().Value;
         jobs.AddOrUpdate<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
         jobs.AddOrUpdate<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Sipas.Data;
 using Sipas.Data.Model;
 using Sipas.Data.Privacy;
+using Sipas.Scheduler.Messages;
 
 namespace Sipas.Bot.Channels;
 
@@ -10,6 +11,7 @@ namespace Sipas.Bot.Channels;
 /// then marked with the provider's answer; a message already accepted is never handed over again.
 /// </summary>
 public sealed class OutboundMessenger(SipasDbContext db, ChannelRouter router, PersonalDataProtector personalData, TimeProvider time, ILogger<OutboundMessenger> logger)
+    : IPendingMessageDelivery
 {
     public OutboundMessage Compose(ChannelKind channel, string recipient, MessagePurpose purpose, string body, string idempotencyKey, Guid? invitationId, Guid? conversationId) => new()
     {
@@ -39,6 +41,12 @@ public sealed class OutboundMessenger(SipasDbContext db, ChannelRouter router, P
             ct);
         var stored = await db.OutboundMessages.SingleAsync(m => m.IdempotencyKey == message.IdempotencyKey, ct);
         return await DeliverAsync(stored, ct);
+    }
+
+    public async Task<bool> DeliverAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await db.OutboundMessages.SingleAsync(m => m.Id == messageId, cancellationToken);
+        return await DeliverAsync(message, cancellationToken) is ChannelSendResult.Accepted;
     }
 
     /// <summary>Hands a stored (tracked) message to its channel unless that already happened, and records the answer.</summary>

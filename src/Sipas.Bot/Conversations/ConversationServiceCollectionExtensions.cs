@@ -2,6 +2,7 @@ using Sipas.Bot.Channels;
 using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Templates;
 using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Messages;
 
 namespace Sipas.Bot.Conversations;
 
@@ -14,6 +15,7 @@ public static class ConversationServiceCollectionExtensions
         services.AddSingleton<IChannel, SimulatorChannel>();
         services.AddSingleton<ChannelRouter>();
         services.AddScoped<OutboundMessenger>();
+        services.AddScoped<IPendingMessageDelivery>(provider => provider.GetRequiredService<OutboundMessenger>());
         services.AddScoped<IInvitationSender, SendInvitation>();
         services.AddScoped<AdvanceConversation>();
         return services;

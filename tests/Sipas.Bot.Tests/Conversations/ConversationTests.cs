@@ -7,6 +7,7 @@ using Sipas.Bot.Tests.Support;
 using Sipas.Data;
 using Sipas.Data.Model;
 using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Messages;
 using Sipas.Testing;
 
 namespace Sipas.Bot.Tests.Conversations;
@@ -165,6 +166,38 @@ public sealed class ConversationTests : IAsyncLifetime
     {
         var reply = (await new SimulatedPhone(_client, NewPhone()).SendAsync("5")).Single();
         Assert.Equal("Hiện không có phiếu khảo sát nào đang chờ Ông/Bà trả lời. Xin cảm ơn Ông/Bà.", reply);
+    }
+
+    [Fact]
+    public async Task ReplyLeftPendingByACrash_IsSentByTheResendJob()
+    {
+        var number = NewPhone();
+        var invitationId = Guid.Parse(await InviteAsync(number));
+        await new SimulatedPhone(_client, number).SendAsync("5");
+        Guid replyId;
+        await using (var db = Db())
+        {
+            // As a process killed between the conversation's commit and the send would leave the reply.
+            var reply = await db.OutboundMessages.SingleAsync(m => m.InvitationId == invitationId && m.Purpose == MessagePurpose.Question);
+            replyId = reply.Id;
+            await db.OutboundMessages.Where(m => m.Id == replyId).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.State, OutboundState.Pending)
+                .SetProperty(m => m.SentAt, (DateTimeOffset?)null)
+                .SetProperty(m => m.CreatedAt, DateTimeOffset.UtcNow - ResendPendingMessagesJob.MinimumAge - TimeSpan.FromSeconds(1)));
+        }
+
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ResendPendingMessagesJob>().RunAsync(CancellationToken.None));
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ResendPendingMessagesJob>().RunAsync(CancellationToken.None));
+        }
+
+        await using (var db = Db())
+        {
+            var reply = await db.OutboundMessages.SingleAsync(m => m.Id == replyId);
+            Assert.Equal(OutboundState.Delivered, reply.State);
+            Assert.NotNull(reply.SentAt);
+        }
     }
 
     [Fact]
