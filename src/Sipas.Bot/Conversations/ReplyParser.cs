@@ -39,10 +39,10 @@ public static class ReplyParser
         }
     }
 
-    /// <summary>"Từ chối " → "TU CHOI": strips diacritics (đ → d), collapses spaces, upper-cases.</summary>
+    /// <summary>"Từ chối! " → "TU CHOI": strips diacritics (đ → d) and surrounding punctuation, collapses spaces, upper-cases.</summary>
     public static string Normalize(string text)
     {
-        var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
+        var decomposed = text.Trim().Trim('.', ',', '!', '?', '*', '#', '"', '\'', '(', ')').Trim().Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var lastWasSpace = false;
         foreach (var c in decomposed)
