@@ -46,7 +46,7 @@ public sealed class RecordResultReturned(
             await db.SaveChangesAsync(ct);
             failpoints.Hit(Failpoints.AfterEventCommit);
             logger.LogInformation(
-                "Dossier {DossierCode} from {Source} recorded: invitation {InvitationId} {State} for {DueAt}",
+                "Dossier {DossierCode} from {Source} recorded: invitation {InvitationId} {State} for {DueAt:O}",
                 ev.DossierCode, source, invitation.Id, invitation.State, invitation.DueAt);
             return new RecordOutcome.Accepted(Summary.Of(invitation));
         }
