@@ -24,6 +24,7 @@ public static class SchedulerServiceCollectionExtensions
         services.AddSingleton<InvitationDispatcher>();
         services.AddScoped<DispatchInvitationsJob>();
         services.AddScoped<ExpireInvitationsJob>();
+        services.AddScoped<SendRemindersJob>();
         services.AddScoped<ResendPendingMessagesJob>();
 
         services.AddHangfire((provider, config) => config
@@ -61,6 +62,7 @@ public static class SchedulerServiceCollectionExtensions
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         var options = services.GetRequiredService<IOptions<DispatchOptions>>().Value;
         jobs.AddOrUpdate<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
+        jobs.AddOrUpdate<SendRemindersJob>(SendRemindersJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
     }

@@ -17,6 +17,7 @@ public static class ConversationServiceCollectionExtensions
         services.AddScoped<OutboundMessenger>();
         services.AddScoped<IPendingMessageDelivery>(provider => provider.GetRequiredService<OutboundMessenger>());
         services.AddScoped<IInvitationSender, SendInvitation>();
+        services.AddScoped<IReminderSender, SendReminder>();
         services.AddScoped<AdvanceConversation>();
         return services;
     }

@@ -11,6 +11,10 @@ public sealed class ConversationTexts(MessageTemplates templates)
         templates.Render("chat/invitation", new Dictionary<string, object?> { ["unit_name"] = unitName, ["procedure_name"] = procedureName })
         + "\n\n" + Question(first, total);
 
+    public string Reminder(string unitName, string? procedureName, QuestionnaireItem waiting, int total) =>
+        templates.Render("chat/reminder", new Dictionary<string, object?> { ["unit_name"] = unitName, ["procedure_name"] = procedureName })
+        + "\n\n" + Question(waiting, total);
+
     public string Question(QuestionnaireItem item, int total) => templates.Render("chat/question", new Dictionary<string, object?>
     {
         ["number"] = item.Position,

@@ -26,6 +26,9 @@ public sealed class Invitation
     public DateTimeOffset? SendStartedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>When the one reminder was taken for sending; set before it is sent, so a crash loses a reminder rather than repeating it.</summary>
+    public DateTimeOffset? RemindedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }

@@ -23,6 +23,7 @@ public sealed class OutboundMessage
 public enum MessagePurpose
 {
     Invitation,
+    Reminder,
     Question,
     Reply,
     Thanks,

@@ -169,6 +169,37 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnansweredForADay_GetsOneReminderOfTheWaitingQuestion_AnsweredOnesGetNone()
+    {
+        var silent = NewPhone();
+        var silentId = Guid.Parse(await InviteAsync(silent));
+        var answered = NewPhone();
+        var answeredId = Guid.Parse(await InviteAsync(answered));
+        await new SimulatedPhone(_client, answered).SendAsync("4");
+        await using (var db = Db())
+        {
+            var dayAgo = DateTimeOffset.UtcNow - TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1);
+            await db.Invitations.Where(i => i.Id == silentId || i.Id == answeredId).ExecuteUpdateAsync(s => s.SetProperty(i => i.SentAt, dayAgo));
+        }
+
+        Assert.Equal(1, await RunAsync<SendRemindersJob>(job => job.RunAsync(CancellationToken.None)));
+        Assert.Equal(0, await RunAsync<SendRemindersJob>(job => job.RunAsync(CancellationToken.None)));
+
+        var messages = await new SimulatedPhone(_client, silent).MessagesAsync();
+        Assert.Equal(2, messages.Count);
+        Assert.StartsWith("Kính nhắc Ông/Bà", messages[1].Text, StringComparison.Ordinal);
+        Assert.Contains("Câu 1/7", messages[1].Text, StringComparison.Ordinal);
+        Assert.Equal(3, (await new SimulatedPhone(_client, answered).MessagesAsync()).Count);
+    }
+
+    private async Task<int> RunAsync<TJob>(Func<TJob, Task<int>> run)
+        where TJob : notnull
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await run(scope.ServiceProvider.GetRequiredService<TJob>());
+    }
+
+    [Fact]
     public async Task ReplyLeftPendingByACrash_IsSentByTheResendJob()
     {
         var number = NewPhone();
@@ -186,11 +217,8 @@ public sealed class ConversationTests : IAsyncLifetime
                 .SetProperty(m => m.CreatedAt, DateTimeOffset.UtcNow - ResendPendingMessagesJob.MinimumAge - TimeSpan.FromSeconds(1)));
         }
 
-        await using (var scope = _factory.Services.CreateAsyncScope())
-        {
-            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ResendPendingMessagesJob>().RunAsync(CancellationToken.None));
-            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ResendPendingMessagesJob>().RunAsync(CancellationToken.None));
-        }
+        Assert.Equal(1, await RunAsync<ResendPendingMessagesJob>(job => job.RunAsync(CancellationToken.None)));
+        Assert.Equal(0, await RunAsync<ResendPendingMessagesJob>(job => job.RunAsync(CancellationToken.None)));
 
         await using (var db = Db())
         {

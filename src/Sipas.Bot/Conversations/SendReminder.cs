@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Sipas.Bot.Channels;
+using Sipas.Data;
+using Sipas.Data.Model;
+using Sipas.Data.Privacy;
+using Sipas.Scheduler.Invitations;
+
+namespace Sipas.Bot.Conversations;
+
+/// <summary>Reminds a citizen of the question their chat is waiting on, on the channel the invitation went out on.</summary>
+public sealed class SendReminder(SipasDbContext db, OutboundMessenger messenger, ConversationTexts texts, PersonalDataProtector personalData) : IReminderSender
+{
+    public async Task<bool> SendReminderAsync(Guid invitationId, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.InvitationId == invitationId && c.State == ConversationState.Active, cancellationToken);
+        if (conversation?.CurrentPosition is not { } position)
+        {
+            return false;
+        }
+
+        var invitation = await db.Invitations.AsNoTracking()
+            .Include(i => i.Dossier).ThenInclude(d => d!.Unit)
+            .Include(i => i.Dossier).ThenInclude(d => d!.Procedure)
+            .SingleAsync(i => i.Id == invitationId, cancellationToken);
+        var items = await db.QuestionnaireItems.AsNoTracking()
+            .Where(q => q.QuestionnaireId == invitation.QuestionnaireId).OrderBy(q => q.Position).ToListAsync(cancellationToken);
+        var dossier = invitation.Dossier!;
+        var body = texts.Reminder(dossier.Unit!.Name, dossier.Procedure?.Name, items.Single(i => i.Position == position), items.Count);
+        var message = messenger.Compose(
+            conversation.Channel, personalData.Decrypt(dossier.CitizenPhoneEncrypted), MessagePurpose.Reminder, body, $"reminder:{invitationId}", invitationId, conversation.Id);
+        return await messenger.StoreAndDeliverAsync(message, cancellationToken) is ChannelSendResult.Accepted;
+    }
+}
