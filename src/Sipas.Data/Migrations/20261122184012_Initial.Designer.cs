@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261122170251_Initial")]
+    [Migration("20261122184012_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -390,6 +390,10 @@ namespace Sipas.Data.Migrations
                     b.Property<Guid>("QuestionnaireId")
                         .HasColumnType("uuid")
                         .HasColumnName("questionnaire_id");
+
+                    b.Property<DateTimeOffset?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reminded_at");
 
                     b.Property<DateTimeOffset?>("SendStartedAt")
                         .HasColumnType("timestamp with time zone")
