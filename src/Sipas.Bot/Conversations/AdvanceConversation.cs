@@ -19,6 +19,7 @@ public sealed class AdvanceConversation(
     SipasDbContext db,
     OutboundMessenger messenger,
     ConversationTexts texts,
+    QuestionnaireItems questionnaires,
     PersonalDataProtector personalData,
     TimeProvider time,
     ILogger<AdvanceConversation> logger)
@@ -81,9 +82,8 @@ public sealed class AdvanceConversation(
 
     private async Task<(string Text, MessagePurpose Purpose)> AnswerAsync(Conversation conversation, string text, DateTimeOffset now, CancellationToken ct)
     {
-        var invitation = await db.Invitations.Include(i => i.Dossier).ThenInclude(d => d!.Unit).SingleAsync(i => i.Id == conversation.InvitationId, ct);
-        var items = await db.QuestionnaireItems.AsNoTracking()
-            .Where(q => q.QuestionnaireId == invitation.QuestionnaireId).OrderBy(q => q.Position).ToListAsync(ct);
+        var invitation = await db.WithDossier().SingleAsync(i => i.Id == conversation.InvitationId, ct);
+        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
         var item = items.Single(i => i.Position == conversation.CurrentPosition);
         var parsed = ReplyParser.Parse(text, item);
         if (!parsed.IsValid)

@@ -12,6 +12,7 @@ public static class ConversationServiceCollectionExtensions
     {
         services.AddSingleton<MessageTemplates>();
         services.AddSingleton<ConversationTexts>();
+        services.AddSingleton<QuestionnaireItems>();
         services.AddSingleton<IChannel, SimulatorChannel>();
         services.AddSingleton<ChannelRouter>();
         services.AddScoped<OutboundMessenger>();

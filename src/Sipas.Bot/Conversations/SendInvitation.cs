@@ -16,15 +16,13 @@ public sealed class SendInvitation(
     ChannelRouter router,
     OutboundMessenger messenger,
     ConversationTexts texts,
+    QuestionnaireItems questionnaires,
     PersonalDataProtector personalData,
     TimeProvider time) : IInvitationSender
 {
     public async Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
     {
-        var invitation = await db.Invitations.AsNoTracking()
-            .Include(i => i.Dossier).ThenInclude(d => d!.Unit)
-            .Include(i => i.Dossier).ThenInclude(d => d!.Procedure)
-            .SingleAsync(i => i.Id == invitationId, cancellationToken);
+        var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
         var dossier = invitation.Dossier!;
         var channel = router.Pick(dossier.PreferredChannel);
         if (channel is null)
@@ -32,8 +30,7 @@ public sealed class SendInvitation(
             return new SendOutcome.Failed("No channel is configured for this citizen.", Retryable: false);
         }
 
-        var items = await db.QuestionnaireItems.AsNoTracking()
-            .Where(q => q.QuestionnaireId == invitation.QuestionnaireId).OrderBy(q => q.Position).ToListAsync(cancellationToken);
+        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, cancellationToken);
         var conversationId = await OpenConversationAsync(invitation, channel.Kind, cancellationToken);
         var recipient = personalData.Decrypt(dossier.CitizenPhoneEncrypted);
         var body = texts.Invitation(dossier.Unit!.Name, dossier.Procedure?.Name, items[0], items.Count);

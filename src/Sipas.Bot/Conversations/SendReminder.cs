@@ -8,7 +8,8 @@ using Sipas.Scheduler.Invitations;
 namespace Sipas.Bot.Conversations;
 
 /// <summary>Reminds a citizen of the question their chat is waiting on, on the channel the invitation went out on.</summary>
-public sealed class SendReminder(SipasDbContext db, OutboundMessenger messenger, ConversationTexts texts, PersonalDataProtector personalData) : IReminderSender
+public sealed class SendReminder(
+    SipasDbContext db, OutboundMessenger messenger, ConversationTexts texts, QuestionnaireItems questionnaires, PersonalDataProtector personalData) : IReminderSender
 {
     public async Task<bool> SendReminderAsync(Guid invitationId, CancellationToken cancellationToken)
     {
@@ -19,12 +20,8 @@ public sealed class SendReminder(SipasDbContext db, OutboundMessenger messenger,
             return false;
         }
 
-        var invitation = await db.Invitations.AsNoTracking()
-            .Include(i => i.Dossier).ThenInclude(d => d!.Unit)
-            .Include(i => i.Dossier).ThenInclude(d => d!.Procedure)
-            .SingleAsync(i => i.Id == invitationId, cancellationToken);
-        var items = await db.QuestionnaireItems.AsNoTracking()
-            .Where(q => q.QuestionnaireId == invitation.QuestionnaireId).OrderBy(q => q.Position).ToListAsync(cancellationToken);
+        var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
+        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, cancellationToken);
         var dossier = invitation.Dossier!;
         var body = texts.Reminder(dossier.Unit!.Name, dossier.Procedure?.Name, items.Single(i => i.Position == position), items.Count);
         var message = messenger.Compose(
