@@ -62,7 +62,7 @@ public sealed class WorkerProcessTests
         Assert.Contains("Câu 1/7", messages[0].Text, StringComparison.Ordinal);
         Assert.StartsWith("Câu 2/7", (await phone.SendAsync("5")).Single(), StringComparison.Ordinal);
 
-        var index = (await client.GetFromJsonAsync<JsonObject>("/api/v1/index?unit=00070"))!["index"]!;
+        var index = (await client.GetFromJsonAsync<JsonObject>("/api/v1/index?unit=00070&from=2000-01-01&to=2100-12-31"))!["index"]!;
         Assert.Equal(1, (int)index["sipas"]!["n"]!);
         Assert.Equal(100.00, (double)index["sipas"]!["percent"]!);
         Assert.Equal(1, (int)index["funnel"]!["invited"]!);
