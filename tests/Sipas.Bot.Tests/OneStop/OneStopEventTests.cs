@@ -61,8 +61,8 @@ public sealed class OneStopEventTests : IAsyncLifetime
     [Fact]
     public void FixtureSignature_IsReproducedByOurSigner()
     {
-        var example = JsonNode.Parse(Fixtures.Text("one-stop/signing-example.json"))!;
-        var body = Fixtures.Bytes("one-stop/result-returned.json");
+        var example = JsonNode.Parse(Fixtures.Text("OneStop/signing-example.json"))!;
+        var body = Fixtures.Bytes("OneStop/result-returned.json");
         Assert.Equal((string)example["headers"]!["X-Sipas-Signature"]!, OneStopSignature.Sign((string)example["secret"]!, (string)example["timestamp"]!, body));
     }
 

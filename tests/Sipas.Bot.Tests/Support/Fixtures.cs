@@ -2,10 +2,13 @@ using System.Text.Json.Nodes;
 
 namespace Sipas.Bot.Tests.Support;
 
-/// <summary>The shared provider fixtures (../shared/fixtures), found by walking up from the test binaries.</summary>
+/// <summary>
+/// Test data kept beside the tests that use it (e.g. <c>OneStop/TestData/</c>), copied into the output folder at
+/// build time. Nothing is read from outside the repository.
+/// </summary>
 public static class Fixtures
 {
-    public static string Root { get; } = Find();
+    public static string Root { get; } = Path.Combine(AppContext.BaseDirectory, "TestData");
 
     public static string Text(string relativePath) => File.ReadAllText(Path.Combine(Root, relativePath));
 
@@ -14,7 +17,7 @@ public static class Fixtures
     /// <summary>The sample event with fresh ids and a return time relative to now, so it is neither a repeat nor too old.</summary>
     public static JsonObject ResultReturned(TimeSpan? returnedAgo = null, string? phone = null)
     {
-        var ev = JsonNode.Parse(Text("one-stop/result-returned.json"))!.AsObject();
+        var ev = JsonNode.Parse(Text("OneStop/result-returned.json"))!.AsObject();
         var id = Guid.NewGuid().ToString("N")[..12];
         ev["eventId"] = "igate-test-" + id;
         ev["dossier"]!["code"] = "000.00.70.H26-TEST-" + id;
@@ -25,19 +28,5 @@ public static class Fixtures
         }
 
         return ev;
-    }
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/fixtures not found above " + AppContext.BaseDirectory);
     }
 }
