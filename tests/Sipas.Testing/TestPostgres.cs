@@ -31,7 +31,7 @@ public static class TestPostgres
 
     private static async Task<PostgresCluster> StartAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "sipas-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        var directory = TestClusters.NewFolder();
         var cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions
         {
             DataDirectory = directory,

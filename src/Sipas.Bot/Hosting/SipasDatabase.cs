@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Sipas.Data.Hosting;
 using Sipas.Data.Privacy;
 
@@ -37,7 +36,12 @@ public sealed class SipasDatabase : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         logger.LogInformation("No ConnectionStrings:Sipas: starting the embedded PostgreSQL in {DataDirectory}", dataDirectory);
         var cluster = await PostgresCluster.StartAsync(new PostgresClusterOptions { DataDirectory = dataDirectory }, logger, ct);
-        var key = configuration["Sipas:PersonalDataKey"] ?? await LoadOrCreateKeyAsync(Path.Combine(dataDirectory, "personal-data.key"), ct);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The embedded database runs PostgreSQL's Unix binaries: set ConnectionStrings:Sipas on Windows.");
+        }
+
+        var key = configuration["Sipas:PersonalDataKey"] ?? PersonalDataKeyFile.LoadOrCreate(Path.Combine(dataDirectory, "personal-data.key"));
         return new SipasDatabase(cluster.ConnectionString, PersonalDataProtector.FromBase64(key), cluster);
     }
 
@@ -47,22 +51,5 @@ public sealed class SipasDatabase : IAsyncDisposable
         {
             await _cluster.DisposeAsync();
         }
-    }
-
-    private static async Task<string> LoadOrCreateKeyAsync(string path, CancellationToken ct)
-    {
-        if (File.Exists(path))
-        {
-            return (await File.ReadAllTextAsync(path, ct)).Trim();
-        }
-
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        await File.WriteAllTextAsync(path, key, ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return key;
     }
 }

@@ -9,7 +9,9 @@ public readonly record struct Interval(double Low, double High);
 /// </summary>
 public static class IndexFormulas
 {
-    public const string MethodVersion = "sipas-v1";
+    public static readonly RuleSet Rules = RuleSet.SipasV1;
+
+    public static string MethodVersion => Rules.Version;
 
     // n < 30 on the headline item: shown with a "few answers" flag and not ranked (§4).
     public const int FewAnswersThreshold = 30;
@@ -17,9 +19,11 @@ public static class IndexFormulas
     private const int DimensionCount = 5;
     private const double Z95 = 1.959963984540054;
 
-    public static bool IsValidScaleValue(int value) => value is >= 1 and <= 5;
+    public static bool IsValidScaleValue(int value) => Rules.IsValidScaleValue(value);
 
-    public static bool IsSatisfied(int value) => value is 4 or 5;
+    public static bool IsSatisfied(int value) => Rules.IsSatisfied(value);
+
+    public static bool IsDissatisfied(int value) => Rules.IsDissatisfied(value);
 
     public static double? ItemIndex(int satisfied, int valid)
     {

@@ -6,7 +6,8 @@ namespace Sipas.Data.Index;
 /// <summary>
 /// Counts, for a unit (and optionally its subtree) and a period of return dates, the answers per item and the
 /// response funnel. Periods follow the dossier's return date, not the answer's (docs/sipas-method.md §4);
-/// late answers are kept but not counted.
+/// late answers are kept but not counted. What is valid, satisfied and dissatisfied comes from the method's
+/// <see cref="RuleSet"/> as parameters, never from literals here.
 /// </summary>
 public sealed class IndexQuery(SipasDbContext db)
 {
@@ -25,17 +26,22 @@ public sealed class IndexQuery(SipasDbContext db)
     // Column aliases are snake_case: the naming convention maps the result records' properties that way too.
     public async Task<IndexCounts> CountAsync(Guid unitId, bool children, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct)
     {
-        object[] parameters = [unitId, children, fromUtc, toUtc];
+        var rules = IndexFormulas.Rules;
+        object[] parameters =
+        [
+            unitId, children, fromUtc, toUtc,
+            nameof(AnswerKind.Scale), rules.ScaleMin, rules.ScaleMax, rules.SatisfiedFrom, rules.DissatisfiedUpTo, QuestionnaireSeed.OverallItem,
+        ];
         var items = await db.Database.SqlQueryRaw<ItemCount>(
             Scope + """
             SELECT a.item_code AS item_code,
                    count(*)::int AS valid,
-                   count(*) FILTER (WHERE a.value >= 4)::int AS satisfied
+                   count(*) FILTER (WHERE a.value >= {7})::int AS satisfied
             FROM answers a
             JOIN responses r ON r.id = a.response_id AND NOT r.is_late
             JOIN invitations i ON i.id = r.invitation_id
             JOIN period_dossiers d ON d.id = i.dossier_id
-            WHERE a.kind = 'Scale' AND a.value BETWEEN 1 AND 5
+            WHERE a.kind = {4} AND a.value BETWEEN {5} AND {6}
             GROUP BY a.item_code
             """,
             parameters).ToListAsync(ct);
@@ -45,14 +51,14 @@ public sealed class IndexQuery(SipasDbContext db)
             , overall AS (
                 SELECT r.invitation_id, a.value FROM answers a
                 JOIN responses r ON r.id = a.response_id AND NOT r.is_late
-                WHERE a.item_code = 'OVERALL' AND a.kind = 'Scale'
+                WHERE a.item_code = {9} AND a.kind = {4} AND a.value BETWEEN {5} AND {6}
             )
             SELECT count(*)::int AS events,
                    count(i.sent_at)::int AS invited,
                    count(i.delivered_at)::int AS delivered,
                    count(i.started_at)::int AS started,
                    count(o.invitation_id)::int AS completed,
-                   count(*) FILTER (WHERE o.value <= 2)::int AS dissatisfied
+                   count(*) FILTER (WHERE o.value <= {8})::int AS dissatisfied
             FROM period_dossiers d
             JOIN invitations i ON i.dossier_id = d.id
             LEFT JOIN overall o ON o.invitation_id = i.id

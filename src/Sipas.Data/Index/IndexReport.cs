@@ -18,7 +18,7 @@ public sealed record IndexReport(
         var funnel = counts.Funnel;
         return new IndexReport(
             IndexFormulas.MethodVersion,
-            Figure.Of(items.GetValueOrDefault(QuestionnaireSeed.Dimensions.Overall)),
+            Figure.Of(items.GetValueOrDefault(QuestionnaireSeed.OverallItem)),
             dimensions,
             Rounded(IndexFormulas.Composite(dimensions.Select(d => d.Percent).ToList())),
             new FunnelFigures(

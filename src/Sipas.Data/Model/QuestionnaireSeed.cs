@@ -8,6 +8,9 @@ public static class QuestionnaireSeed
 {
     public const string ShortCode = "short";
     public const string FullCode = "full";
+
+    /// <summary>The headline item: its index is the unit's SIPAS figure.</summary>
+    public const string OverallItem = "OVERALL";
     public static readonly Guid ShortV1Id = Guid.Parse("0199a000-0000-7000-8000-000000000001");
     public static readonly Guid FullV1Id = Guid.Parse("0199a000-0000-7000-8000-000000000002");
     private static readonly DateTimeOffset SeededAt = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
@@ -27,8 +30,8 @@ public static class QuestionnaireSeed
 
     public static IReadOnlyList<Questionnaire> Questionnaires { get; } =
     [
-        new() { Id = ShortV1Id, Code = ShortCode, Version = 1, MethodVersion = "sipas-v1", Title = "Khảo sát ngắn (chat, SMS hai chiều)", IsActive = true, CreatedAt = SeededAt },
-        new() { Id = FullV1Id, Code = FullCode, Version = 1, MethodVersion = "sipas-v1", Title = "Khảo sát đầy đủ (biểu mẫu web)", IsActive = true, CreatedAt = SeededAt },
+        new() { Id = ShortV1Id, Code = ShortCode, Version = 1, MethodVersion = Index.RuleSet.SipasV1.Version, Title = "Khảo sát ngắn (chat, SMS hai chiều)", IsActive = true, CreatedAt = SeededAt },
+        new() { Id = FullV1Id, Code = FullCode, Version = 1, MethodVersion = Index.RuleSet.SipasV1.Version, Title = "Khảo sát đầy đủ (biểu mẫu web)", IsActive = true, CreatedAt = SeededAt },
     ];
 
     public static IReadOnlyList<QuestionnaireItem> Items { get; } = [.. ShortItems(), .. FullItems()];
@@ -37,7 +40,7 @@ public static class QuestionnaireSeed
     {
         var items = new (string Code, string Dimension, ItemKind Kind, bool Na, string Text)[]
         {
-            ("OVERALL", Dimensions.Overall, ItemKind.Scale, false, "Nhìn chung, Ông/Bà hài lòng thế nào với toàn bộ quá trình giải quyết thủ tục hành chính?"),
+            (OverallItem, Dimensions.Overall, ItemKind.Scale, false, "Nhìn chung, Ông/Bà hài lòng thế nào với toàn bộ quá trình giải quyết thủ tục hành chính?"),
             ("ACCESS", Dimensions.Access, ItemKind.Scale, false, "Ông/Bà hài lòng thế nào về việc tiếp cận dịch vụ (nơi tiếp nhận, hướng dẫn, trang thiết bị)?"),
             ("PROCEDURE", Dimensions.Procedure, ItemKind.Scale, false, "Ông/Bà hài lòng thế nào về thủ tục hành chính (công khai, hồ sơ, phí, thời hạn)?"),
             ("OFFICIAL", Dimensions.Official, ItemKind.Scale, false, "Ông/Bà hài lòng thế nào về công chức trực tiếp giải quyết công việc?"),
@@ -73,7 +76,7 @@ public static class QuestionnaireSeed
             ("FEEDBACK.1", Dimensions.Feedback, ItemKind.YesNo, false, "Ông/Bà có gửi góp ý, phản ánh, kiến nghị trong quá trình giải quyết thủ tục không?"),
             ("FEEDBACK.2", Dimensions.Feedback, ItemKind.Scale, true, "Hình thức tiếp nhận góp ý, phản ánh, kiến nghị dễ dàng, thuận tiện."),
             ("FEEDBACK.3", Dimensions.Feedback, ItemKind.Scale, true, "Góp ý, phản ánh, kiến nghị được tiếp nhận, xử lý có trách nhiệm và thông báo kết quả kịp thời."),
-            ("OVERALL", Dimensions.Overall, ItemKind.Scale, false, "Nhìn chung, Ông/Bà hài lòng thế nào với toàn bộ quá trình giải quyết thủ tục hành chính?"),
+            (OverallItem, Dimensions.Overall, ItemKind.Scale, false, "Nhìn chung, Ông/Bà hài lòng thế nào với toàn bộ quá trình giải quyết thủ tục hành chính?"),
             ("COMMENT", Dimensions.Comment, ItemKind.Text, false, "Ông/Bà có góp ý gì để chúng tôi phục vụ tốt hơn?"),
         };
         return items.Select((item, index) => Item(FullV1Id, 200 + index, index + 1, item));

@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using Npgsql;
 using Sipas.Data.Hosting;
+using Sipas.Testing;
 
 namespace Sipas.Data.Tests.Hosting;
 
 public sealed class PostgresClusterTests
 {
-    private static string NewDataDirectory() =>
-        Path.Combine(Path.GetTempPath(), "sipas-pg-test-" + Guid.NewGuid().ToString("N")[..12]);
+    // Watched like the run's own cluster, so a killed test host leaves no server behind.
+    private static string NewDataDirectory() => TestClusters.NewFolder();
 
     private static PostgresClusterOptions TestOptions(string dataDirectory) =>
         new() { DataDirectory = dataDirectory, Ephemeral = true, Durable = false };
@@ -143,7 +144,7 @@ public sealed class PostgresClusterTests
             return; // Only root hands the server to the postgres user.
         }
         var locked = NewDataDirectory();
-        Directory.CreateDirectory(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try
         {
             var options = TestOptions(Path.Combine(locked, "data"));
