@@ -1,3 +1,4 @@
+using Sipas.Bot.Channels;
 using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Hosting;
@@ -17,13 +18,18 @@ await using var database = await SipasDatabase.PrepareAsync(builder.Configuratio
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
 builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
 builder.Services.AddOneStopEvents(builder.Configuration);
-builder.Services.AddChannelsAndConversations();
+builder.Services.AddChannels(builder.Configuration);
+builder.Services.AddConversations();
 builder.Services.AddSipasOperations();
 
 var app = builder.Build();
 await app.Services.MigrateSipasDatabaseAsync();
 app.Services.RegisterSipasRecurringJobs();
 app.LogStartup(role, database);
+if (!app.CheckChannels(role))
+{
+    return 1;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -36,6 +42,7 @@ if (role.ServesWeb)
 
 app.MapOperations();
 await app.RunAsync();
+return 0;
 
 /// <summary>Exposed for the in-process test host.</summary>
 public partial class Program;

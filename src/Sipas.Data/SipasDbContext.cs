@@ -76,6 +76,9 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
             e.Property(m => m.IdempotencyKey).HasMaxLength(200);
             e.Property(m => m.ProviderMessageId).HasMaxLength(200);
             e.Property(m => m.Error).HasMaxLength(1000);
+            e.Property(m => m.Provider).HasMaxLength(32);
+            // The resend job scans only messages still waiting for an attempt or caught mid-call.
+            e.HasIndex(m => m.NextAttemptAt).HasFilter("state IN ('Pending', 'Sending')").HasDatabaseName("ix_outbound_messages_waiting");
             e.HasOne<Invitation>().WithMany().HasForeignKey(m => m.InvitationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -98,6 +101,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         {
             e.HasIndex(c => c.InvitationId).IsUnique();
             e.HasIndex(c => new { c.Channel, c.AddressHash, c.UpdatedAt });
+            e.Property(c => c.Provider).HasMaxLength(32);
             e.HasOne<Invitation>().WithMany().HasForeignKey(c => c.InvitationId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<Response>(e =>

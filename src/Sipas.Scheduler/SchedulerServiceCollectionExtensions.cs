@@ -18,7 +18,12 @@ public static class SchedulerServiceCollectionExtensions
     public static IServiceCollection AddSipasScheduler(this IServiceCollection services, IConfiguration configuration, bool runJobServer)
     {
         services.AddOptions<SurveyOptions>().Bind(configuration.GetSection(SurveyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MessageOptions>().Bind(configuration.GetSection(MessageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section)).ValidateDataAnnotations()
+            .Validate<IOptions<MessageOptions>>(
+                (dispatch, messages) => messages.Value.SendLease < dispatch.ClaimLease,
+                "Scheduler:ClaimLease must be longer than 1.5 × Messages:SendTimeout, so a claim never runs out while its send is in flight.")
+            .ValidateOnStart();
         services.AddSingleton<SendWindow>();
         services.AddScoped<SendPolicy>();
         services.AddSingleton<InvitationDispatcher>();

@@ -1,39 +1,36 @@
+using Microsoft.Extensions.Options;
 using Sipas.Data.Model;
 
 namespace Sipas.Bot.Channels;
 
-/// <summary>Picks the channel for a citizen: the simulator when it is on, otherwise the preferred channel if configured.</summary>
-public sealed class ChannelRouter(IEnumerable<IChannel> channels, IConfiguration configuration)
+/// <summary>Picks the provider for a citizen: the unit's (or the default) order of enabled providers, preferring the citizen's channel.</summary>
+public sealed class ChannelRouter
 {
-    private readonly Dictionary<ChannelKind, IChannel> _channels = channels.ToDictionary(c => c.Kind);
+    private readonly IReadOnlyList<IChannelProvider> _providers;
+    private readonly ChannelRoutingOptions _routing;
 
-    public bool SimulatorEnabled { get; } = IsSimulatorEnabled(configuration);
-
-    public IChannel? Pick(ChannelKind? preferred)
+    public ChannelRouter(IEnumerable<IChannelProvider> providers, IOptions<ChannelRoutingOptions> routing)
     {
-        if (SimulatorEnabled)
-        {
-            return _channels.GetValueOrDefault(ChannelKind.Simulator);
-        }
-
-        return preferred is { } kind && _channels.TryGetValue(kind, out var channel)
-            ? channel
-            : _channels.Values.FirstOrDefault(c => c.Kind != ChannelKind.Simulator);
+        // The simulator is the fallback of last resort when no order is configured: a real provider is never passed over for it.
+        _providers = [.. providers.OrderBy(p => p.Channel == ChannelKind.Simulator)];
+        _routing = routing.Value;
     }
 
-    public IChannel Get(ChannelKind kind) =>
-        _channels.TryGetValue(kind, out var channel) ? channel : throw new InvalidOperationException($"Channel {kind} is not configured.");
+    public IReadOnlyList<IChannelProvider> Enabled => [.. _providers.Where(p => p.IsEnabled)];
 
-    /// <summary>`Channels:Simulator:Enabled`, defaulting to on when no provider has credentials.</summary>
-    public static bool IsSimulatorEnabled(IConfiguration configuration)
+    public IChannelProvider? Get(string name) => _providers.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>The first enabled provider in order that serves <paramref name="preferred"/>, else the first enabled one; null when none is.</summary>
+    public IChannelProvider? Pick(string unitCode, ChannelKind? preferred)
     {
-        var explicitSetting = configuration["Channels:Simulator:Enabled"];
-        if (bool.TryParse(explicitSetting, out var enabled))
-        {
-            return enabled;
-        }
-
-        string[] credentials = ["Channels:Twilio:AccountSid", "Channels:Esms:ApiKey", "Channels:Zalo:AppId", "Channels:Telegram:BotToken"];
-        return credentials.All(key => string.IsNullOrEmpty(configuration[key]));
+        var order = _routing.Units.GetValueOrDefault(unitCode) is { Count: > 0 } forUnit ? forUnit
+            : _routing.Default.Count > 0 ? _routing.Default
+            : null;
+        var candidates = order is null ? Enabled : [.. order.Select(Get).OfType<IChannelProvider>().Where(p => p.IsEnabled)];
+        return candidates.FirstOrDefault(p => p.Channel == preferred) ?? (candidates.Count > 0 ? candidates[0] : null);
     }
+
+    /// <summary>Provider names in <c>Channels:Routing</c> that no provider has: a typo there would silently skip every invitation of a unit.</summary>
+    public IReadOnlyList<string> UnknownRoutingNames() =>
+        [.. _routing.Default.Concat(_routing.Units.Values.SelectMany(names => names)).Distinct().Where(name => Get(name) is null)];
 }

@@ -1,25 +1,47 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Sipas.Data;
+using Sipas.Data.Diagnostics;
 using Sipas.Data.Model;
 using Sipas.Data.Privacy;
 using Sipas.Scheduler.Messages;
+using Sipas.Scheduler.Policy;
 
 namespace Sipas.Bot.Channels;
 
 /// <summary>
-/// Sends stored outbound messages. The row is written first (unique idempotency key), then handed to the channel,
-/// then marked with the provider's answer; a message already accepted is never handed over again.
+/// Sends stored outbound messages, each attempt in three steps with no transaction around the provider call:
+/// claim (Pending → Sending, attempts + 1, a lease), call the provider under <c>Messages:SendTimeout</c>, record the
+/// outcome (Accepted, Pending again after a back-off, Failed, or Unknown). A message caught in Sending after its
+/// lease — the sender died mid-call — is sent again only when its provider makes that safe; otherwise it becomes
+/// Unknown and is never repeated. So each message reaches a provider without idempotency at most once, and a
+/// provider with it (or the simulator) at least once.
 /// </summary>
-public sealed class OutboundMessenger(SipasDbContext db, ChannelRouter router, PersonalDataProtector personalData, TimeProvider time, ILogger<OutboundMessenger> logger)
-    : IPendingMessageDelivery
+public sealed class OutboundMessenger(
+    SipasDbContext db,
+    NpgsqlDataSource dataSource,
+    ChannelRouter router,
+    PersonalDataProtector personalData,
+    Failpoints failpoints,
+    IOptions<MessageOptions> options,
+    TimeProvider time,
+    ILogger<OutboundMessenger> logger) : IPendingMessageDelivery
 {
-    public OutboundMessage Compose(ChannelKind channel, string recipient, MessagePurpose purpose, string body, string idempotencyKey, Guid? invitationId, Guid? conversationId) => new()
+    private const string ClaimSql = """
+        UPDATE outbound_messages SET state = 'Sending', attempts = attempts + 1, claimed_until = @until
+        WHERE id = @id AND state = 'Pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+        RETURNING attempts
+        """;
+
+    public OutboundMessage Compose(IChannelProvider provider, string recipient, MessagePurpose purpose, string body, string idempotencyKey, Guid? invitationId, Guid? conversationId) => new()
     {
         Id = Guid.CreateVersion7(),
         IdempotencyKey = idempotencyKey,
         InvitationId = invitationId,
         ConversationId = conversationId,
-        Channel = channel,
+        Channel = provider.Channel,
+        Provider = provider.Name,
         Purpose = purpose,
         RecipientHash = personalData.Hash(recipient),
         RecipientEncrypted = personalData.Encrypt(recipient),
@@ -29,54 +51,177 @@ public sealed class OutboundMessenger(SipasDbContext db, ChannelRouter router, P
     };
 
     /// <summary>Stores the message unless one with its key exists, then delivers whichever is stored.</summary>
-    public async Task<ChannelSendResult> StoreAndDeliverAsync(OutboundMessage message, CancellationToken ct)
+    public async Task<Delivery> StoreAndDeliverAsync(OutboundMessage message, CancellationToken ct)
     {
         await db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, channel, purpose, recipient_hash, recipient_encrypted, body, state, created_at)
-            VALUES ({message.Id}, {message.IdempotencyKey}, {message.InvitationId}, {message.ConversationId}, {message.Channel.ToString()}, {message.Purpose.ToString()},
-                    {message.RecipientHash}, {message.RecipientEncrypted}, {message.Body}, {message.State.ToString()}, {message.CreatedAt})
+            INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, channel, provider, purpose, recipient_hash, recipient_encrypted, body, state, attempts, created_at)
+            VALUES ({message.Id}, {message.IdempotencyKey}, {message.InvitationId}, {message.ConversationId}, {message.Channel.ToString()}, {message.Provider}, {message.Purpose.ToString()},
+                    {message.RecipientHash}, {message.RecipientEncrypted}, {message.Body}, {message.State.ToString()}, 0, {message.CreatedAt})
             ON CONFLICT (idempotency_key) DO NOTHING
             """,
             ct);
-        var stored = await db.OutboundMessages.SingleAsync(m => m.IdempotencyKey == message.IdempotencyKey, ct);
-        return await DeliverAsync(stored, ct);
+        var storedId = await db.OutboundMessages.Where(m => m.IdempotencyKey == message.IdempotencyKey).Select(m => m.Id).SingleAsync(ct);
+        return await DeliverAsync(storedId, ct);
     }
 
-    public async Task<bool> DeliverAsync(Guid messageId, CancellationToken cancellationToken)
-    {
-        var message = await db.OutboundMessages.SingleAsync(m => m.Id == messageId, cancellationToken);
-        return await DeliverAsync(message, cancellationToken) is ChannelSendResult.Accepted;
-    }
+    async Task<bool> IPendingMessageDelivery.DeliverAsync(Guid messageId, CancellationToken cancellationToken) =>
+        await DeliverAsync(messageId, cancellationToken) is Delivery.Accepted;
 
-    /// <summary>Hands a stored (tracked) message to its channel unless that already happened, and records the answer.</summary>
-    public async Task<ChannelSendResult> DeliverAsync(OutboundMessage message, CancellationToken ct)
+    /// <summary>One attempt at a stored message, if it is due and nobody else is sending it; otherwise what became of it.</summary>
+    public async Task<Delivery> DeliverAsync(Guid messageId, CancellationToken ct)
     {
-        if (message.State is OutboundState.Accepted or OutboundState.Delivered)
+        var now = time.GetUtcNow();
+        if (await ClaimAsync(messageId, now, ct) is not { } attempt)
         {
-            return new ChannelSendResult.Accepted(message.ProviderMessageId ?? string.Empty, message.State == OutboundState.Delivered);
+            return await ResolveUnclaimedAsync(messageId, now, ct);
         }
 
-        var recipient = personalData.Decrypt(message.RecipientEncrypted);
-        var result = await router.Get(message.Channel).SendAsync(new ChannelMessage(message.Id, recipient, message.Body), ct);
+        var message = await db.OutboundMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
+        var provider = router.Get(message.Provider);
+        var result = provider is { IsEnabled: true }
+            ? await CallAsync(provider, message, ct)
+            : new ChannelSendResult.Failed($"Provider '{message.Provider}' is not enabled.", Permanent: false);
+        failpoints.Hit(Failpoints.AfterProviderCall);
+        return await RecordAsync(message, attempt, provider?.ResendIsSafe ?? false, result, ct);
+    }
+
+    private async Task<int?> ClaimAsync(Guid messageId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(ClaimSql);
+        command.Parameters.AddWithValue("id", messageId);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("until", now + options.Value.SendLease);
+        return await command.ExecuteScalarAsync(ct) as int?;
+    }
+
+    private async Task<ChannelSendResult> CallAsync(IChannelProvider provider, OutboundMessage message, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.SendTimeout);
+        try
+        {
+            return await provider.SendAsync(new ChannelMessage(message.Id, personalData.Decrypt(message.RecipientEncrypted), message.Body), timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new ChannelSendResult.Ambiguous($"No answer from {provider.Name} within {options.Value.SendTimeout.TotalSeconds:0.#} s.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // We cannot tell how far the provider's client got, so the message may have left.
+            logger.LogError(ex, "Provider {Provider} failed unexpectedly on message {MessageId}", provider.Name, message.Id);
+            return new ChannelSendResult.Ambiguous($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task<Delivery> RecordAsync(OutboundMessage message, int attempt, bool resendIsSafe, ChannelSendResult result, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
+        var sending = db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending);
         switch (result)
         {
             case ChannelSendResult.Accepted accepted:
-                message.State = accepted.Delivered ? OutboundState.Delivered : OutboundState.Accepted;
-                message.ProviderMessageId = accepted.ProviderMessageId;
-                message.SentAt = now;
-                message.DeliveredAt = accepted.Delivered ? now : null;
-                message.Error = null;
-                break;
-            case ChannelSendResult.Failed failed:
-                logger.LogWarning("Message {MessageId} on {Channel} failed: {Error}", message.Id, message.Channel, failed.Error);
-                message.State = failed.Retryable ? OutboundState.Pending : OutboundState.Failed;
-                message.Error = failed.Error.Length <= 1000 ? failed.Error : failed.Error[..1000];
-                break;
+                await sending.ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.State, accepted.Delivered ? OutboundState.Delivered : OutboundState.Accepted)
+                        .SetProperty(m => m.ProviderMessageId, accepted.ProviderMessageId)
+                        .SetProperty(m => m.SentAt, now)
+                        .SetProperty(m => m.DeliveredAt, accepted.Delivered ? now : null)
+                        .SetProperty(m => m.Error, (string?)null)
+                        .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+                    ct);
+                return new Delivery.Accepted(message.Channel, accepted.Delivered);
+
+            case ChannelSendResult.Ambiguous ambiguous when !resendIsSafe:
+                logger.LogWarning("Message {MessageId} on {Provider}: outcome unknown, not sent again: {Error}", message.Id, message.Provider, ambiguous.Error);
+                await MarkUnknownAsync(sending, ambiguous.Error, ct);
+                return new Delivery.Unknown(message.Channel);
+
+            case ChannelSendResult.Failed { Permanent: false } or ChannelSendResult.Ambiguous when attempt < options.Value.MaxAttempts:
+                var error = ErrorOf(result);
+                var retryAt = now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, options.Value.MaxRetryDelay);
+                logger.LogWarning("Message {MessageId} on {Provider} attempt {Attempt} failed, next at {RetryAt:O}: {Error}", message.Id, message.Provider, attempt, retryAt, error);
+                await sending.ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.State, OutboundState.Pending)
+                        .SetProperty(m => m.NextAttemptAt, retryAt)
+                        .SetProperty(m => m.Error, Truncate(error))
+                        .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+                    ct);
+                return new Delivery.RetryLater(error, retryAt);
+
+            default:
+                var failure = result is ChannelSendResult.Failed { Permanent: true } ? ErrorOf(result) : $"Gave up after {attempt} attempts: {ErrorOf(result)}";
+                logger.LogWarning("Message {MessageId} on {Provider} failed: {Error}", message.Id, message.Provider, failure);
+                await sending.ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.State, OutboundState.Failed)
+                        .SetProperty(m => m.Error, Truncate(failure))
+                        .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
+                        .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+                    ct);
+                return new Delivery.Failed(failure);
+        }
+    }
+
+    /// <summary>Someone else holds the message, it is not due yet, or it is settled; a claim left by a dead sender is resolved here.</summary>
+    private async Task<Delivery> ResolveUnclaimedAsync(Guid messageId, DateTimeOffset now, CancellationToken ct)
+    {
+        var message = await db.OutboundMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
+        switch (message.State)
+        {
+            case OutboundState.Accepted or OutboundState.Delivered:
+                return new Delivery.Accepted(message.Channel, message.State == OutboundState.Delivered);
+            case OutboundState.Unknown:
+                return new Delivery.Unknown(message.Channel);
+            case OutboundState.Failed or OutboundState.Cancelled:
+                return new Delivery.Failed(message.Error ?? message.State.ToString());
+            case OutboundState.Pending:
+                return new Delivery.RetryLater(message.Error ?? "Waiting for its next attempt.", message.NextAttemptAt ?? now);
+            case OutboundState.Sending when message.ClaimedUntil >= now:
+                return new Delivery.RetryLater("Another sender is handing this message over right now.", message.ClaimedUntil.Value);
         }
 
-        await db.SaveChangesAsync(ct);
-        return result;
+        var abandoned = db.OutboundMessages.Where(m => m.Id == messageId && m.State == OutboundState.Sending && m.ClaimedUntil < now);
+        if (router.Get(message.Provider)?.ResendIsSafe == true)
+        {
+            if (await abandoned.ExecuteUpdateAsync(s => s.SetProperty(m => m.State, OutboundState.Pending).SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null), ct) == 1)
+            {
+                logger.LogInformation("Message {MessageId}: its sender stopped mid-call; {Provider} makes a resend safe", messageId, message.Provider);
+            }
+
+            return await DeliverAsync(messageId, ct);
+        }
+
+        await MarkUnknownAsync(abandoned, "The sender stopped during the provider call; the provider offers no idempotency key, so it is not sent again.", ct);
+        logger.LogWarning("Message {MessageId} on {Provider}: its sender stopped mid-call; outcome unknown, not sent again", messageId, message.Provider);
+        return new Delivery.Unknown(message.Channel);
     }
+
+    private static Task<int> MarkUnknownAsync(IQueryable<OutboundMessage> messages, string error, CancellationToken ct) =>
+        messages.ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.State, OutboundState.Unknown)
+                .SetProperty(m => m.Error, Truncate(error))
+                .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+            ct);
+
+    private static string ErrorOf(ChannelSendResult result) => result switch
+    {
+        ChannelSendResult.Failed failed => failed.Error,
+        ChannelSendResult.Ambiguous ambiguous => ambiguous.Error,
+        _ => string.Empty,
+    };
+
+    private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
+}
+
+/// <summary>What became of one delivery attempt, as the callers (invitation, reminder, chat reply) need to know it.</summary>
+public abstract record Delivery
+{
+    public sealed record Accepted(ChannelKind Channel, bool Delivered) : Delivery;
+
+    /// <summary>Maybe handed over, maybe not; never sent again.</summary>
+    public sealed record Unknown(ChannelKind Channel) : Delivery;
+
+    public sealed record RetryLater(string Error, DateTimeOffset At) : Delivery;
+
+    public sealed record Failed(string Error) : Delivery;
 }

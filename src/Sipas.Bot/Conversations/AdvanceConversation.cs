@@ -7,8 +7,11 @@ using Sipas.Data.Privacy;
 
 namespace Sipas.Bot.Conversations;
 
-/// <summary>A citizen's message on any chat channel, as the channel adapter hands it over.</summary>
-public sealed record InboundReply(ChannelKind Channel, string Address, string ProviderMessageId, string Text);
+/// <summary>A citizen's message on any chat channel, as the provider that received it hands it over.</summary>
+public sealed record InboundReply(IChannelProvider Provider, string Address, string ProviderMessageId, string Text)
+{
+    public ChannelKind Channel => Provider.Channel;
+}
 
 /// <summary>
 /// Takes one reply through the conversation: stores it, records the answer, and asks the next question (or thanks).
@@ -71,12 +74,12 @@ public sealed class AdvanceConversation(
             (answer, purpose) = await AnswerAsync(conversation, reply.Text, now, ct);
         }
 
-        var outgoing = messenger.Compose(reply.Channel, reply.Address, purpose, answer, $"reply:{inbound.Id}", conversation?.InvitationId, conversation?.Id);
+        var outgoing = messenger.Compose(reply.Provider, reply.Address, purpose, answer, $"reply:{inbound.Id}", conversation?.InvitationId, conversation?.Id);
         db.OutboundMessages.Add(outgoing);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        await messenger.DeliverAsync(outgoing, ct);
+        await messenger.DeliverAsync(outgoing.Id, ct);
         return [answer];
     }
 

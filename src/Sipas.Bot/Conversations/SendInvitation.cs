@@ -24,33 +24,35 @@ public sealed class SendInvitation(
     {
         var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
         var dossier = invitation.Dossier!;
-        var channel = router.Pick(dossier.PreferredChannel);
-        if (channel is null)
+        if (router.Pick(dossier.Unit!.Code, dossier.PreferredChannel) is not { } provider)
         {
-            return new SendOutcome.Failed("No channel is configured for this citizen.", Retryable: false);
+            return new SendOutcome.Skipped(SkipReason.NoChannel);
         }
 
         var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, cancellationToken);
-        var conversationId = await OpenConversationAsync(invitation, channel.Kind, cancellationToken);
+        var conversationId = await OpenConversationAsync(invitation, provider, cancellationToken);
         var recipient = personalData.Decrypt(dossier.CitizenPhoneEncrypted);
-        var body = texts.Invitation(dossier.Unit!.Name, dossier.Procedure?.Name, items[0], items.Count);
-        var message = messenger.Compose(channel.Kind, recipient, MessagePurpose.Invitation, body, $"invitation:{invitation.Id}", invitation.Id, conversationId);
+        var body = texts.Invitation(dossier.Unit.Name, dossier.Procedure?.Name, items[0], items.Count);
+        var message = messenger.Compose(provider, recipient, MessagePurpose.Invitation, body, $"invitation:{invitation.Id}", invitation.Id, conversationId);
 
         return await messenger.StoreAndDeliverAsync(message, cancellationToken) switch
         {
-            ChannelSendResult.Accepted accepted => new SendOutcome.Sent(channel.Kind, accepted.Delivered),
-            ChannelSendResult.Failed failed => new SendOutcome.Failed(failed.Error, failed.Retryable),
-            _ => throw new InvalidOperationException("Unknown send result."),
+            Delivery.Accepted accepted => new SendOutcome.Sent(accepted.Channel, accepted.Delivered),
+            Delivery.Unknown unknown => new SendOutcome.Sent(unknown.Channel, Delivered: false, Uncertain: true),
+            Delivery.RetryLater later => new SendOutcome.Failed(later.Error, later.At),
+            Delivery.Failed failed => new SendOutcome.Failed(failed.Error, RetryAt: null),
+            _ => throw new InvalidOperationException("Unknown delivery."),
         };
     }
 
-    private async Task<Guid> OpenConversationAsync(Invitation invitation, ChannelKind channel, CancellationToken ct)
+    /// <summary>One conversation per invitation; a retry finds the one (and the provider) chosen the first time.</summary>
+    private async Task<Guid> OpenConversationAsync(Invitation invitation, IChannelProvider provider, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO conversations (id, invitation_id, channel, address_hash, state, current_position, created_at, updated_at)
-            VALUES ({Guid.CreateVersion7()}, {invitation.Id}, {channel.ToString()}, {invitation.PhoneHash}, 'Active', 1, {now}, {now})
+            INSERT INTO conversations (id, invitation_id, channel, provider, address_hash, state, current_position, created_at, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {invitation.Id}, {provider.Channel.ToString()}, {provider.Name}, {invitation.PhoneHash}, 'Active', 1, {now}, {now})
             ON CONFLICT (invitation_id) DO NOTHING
             """,
             ct);

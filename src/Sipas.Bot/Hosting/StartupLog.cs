@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Console;
-using Sipas.Bot.Channels;
+using Sipas.Bot.Channels.Simulator;
 using Sipas.Scheduler.Policy;
 
 namespace Sipas.Bot.Hosting;
@@ -43,7 +43,7 @@ public static class StartupLog
             logger.LogInformation("Invitations are sent {Window}", window.Describe());
         }
 
-        if (role.ServesWeb && ChannelRouter.IsSimulatorEnabled(app.Configuration))
+        if (role.ServesWeb && app.Services.GetRequiredService<SimulatorChannel>().IsEnabled)
         {
             app.Lifetime.ApplicationStarted.Register(() => logger.LogInformation(
                 "Simulated channel on: open {Urls}/dev/phone to answer as a citizen; send a sample event with scripts/send-sample-event",

@@ -15,6 +15,9 @@ public sealed class Failpoints(IConfiguration configuration, ILogger<Failpoints>
     public const string AfterEventCommit = "one-stop.after-commit";
     public const string AfterInvitationSend = "dispatch.after-send";
 
+    /// <summary>The provider has answered (or timed out) and nothing of it is recorded yet: the window where a send can be lost or doubled.</summary>
+    public const string AfterProviderCall = "send.after-provider-call";
+
     private readonly ConcurrentDictionary<string, int> _hits = new();
 
     public void Hit(string name)

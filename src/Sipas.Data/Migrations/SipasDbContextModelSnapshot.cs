@@ -98,6 +98,12 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("invitation_id");
 
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -340,6 +346,10 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
+
                     b.Property<DateTimeOffset?>("ClaimedUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("claimed_until");
@@ -520,6 +530,10 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text")
@@ -530,6 +544,10 @@ namespace Sipas.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
 
                     b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
@@ -557,6 +575,16 @@ namespace Sipas.Data.Migrations
                     b.Property<Guid?>("InvitationId")
                         .HasColumnType("uuid")
                         .HasColumnName("invitation_id");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
 
                     b.Property<string>("ProviderMessageId")
                         .HasMaxLength(200)
@@ -601,6 +629,10 @@ namespace Sipas.Data.Migrations
 
                     b.HasIndex("InvitationId")
                         .HasDatabaseName("ix_outbound_messages_invitation_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_outbound_messages_waiting")
+                        .HasFilter("state IN ('Pending', 'Sending')");
 
                     b.HasIndex("Channel", "ProviderMessageId")
                         .HasDatabaseName("ix_outbound_messages_channel_provider_message_id");

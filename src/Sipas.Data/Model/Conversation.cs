@@ -6,6 +6,9 @@ public sealed class Conversation
     public Guid Id { get; set; }
     public Guid InvitationId { get; set; }
     public ChannelKind Channel { get; set; }
+
+    /// <summary>The provider the invitation went out on; reminders and replies follow it.</summary>
+    public required string Provider { get; set; }
     public required byte[] AddressHash { get; set; }
     public ConversationState State { get; set; }
 

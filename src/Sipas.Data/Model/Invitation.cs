@@ -18,6 +18,9 @@ public sealed class Invitation
 
     /// <summary>While set and in the future, a dispatcher owns the row; a crashed dispatcher's claim simply runs out.</summary>
     public DateTimeOffset? ClaimedUntil { get; set; }
+
+    /// <summary>Which claim holds the row: a dispatcher renews its lease before each send only while the token is still its own.</summary>
+    public Guid? ClaimToken { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     public ChannelKind? Channel { get; set; }
@@ -58,4 +61,7 @@ public enum SkipReason
     OptedOut,
     RecentlySurveyed,
     PhoneNotMobile,
+
+    /// <summary>No enabled provider serves this unit or the citizen's channel.</summary>
+    NoChannel,
 }

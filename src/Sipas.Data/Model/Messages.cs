@@ -1,13 +1,21 @@
 namespace Sipas.Data.Model;
 
-/// <summary>A message Sipas sends. <see cref="IdempotencyKey"/> makes a re-run of the same logical send a no-op.</summary>
+/// <summary>
+/// A message Sipas sends. <see cref="IdempotencyKey"/> makes a re-run of the same logical send a no-op; the state
+/// records each attempt before the provider is called (<see cref="OutboundState.Sending"/>) and its outcome after.
+/// </summary>
 public sealed class OutboundMessage
 {
     public Guid Id { get; set; }
     public required string IdempotencyKey { get; set; }
     public Guid? InvitationId { get; set; }
     public Guid? ConversationId { get; set; }
+
+    /// <summary>What the citizen sees (SMS, Zalo…).</summary>
     public ChannelKind Channel { get; set; }
+
+    /// <summary>Who carries it (<c>twilio</c>, <c>simulator</c>…): fixed when the message is stored, so every retry goes the same way.</summary>
+    public required string Provider { get; set; }
     public MessagePurpose Purpose { get; set; }
     public required byte[] RecipientHash { get; set; }
     public required byte[] RecipientEncrypted { get; set; }
@@ -15,6 +23,15 @@ public sealed class OutboundMessage
     public OutboundState State { get; set; }
     public string? ProviderMessageId { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>Provider calls made so far; capped by <c>Messages:MaxAttempts</c>.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>A retryable failure waits until then (exponential back-off with jitter).</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>While <see cref="OutboundState.Sending"/>: until when the sender owns the call; after that it is known to have died mid-call.</summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
@@ -32,10 +49,23 @@ public enum MessagePurpose
 
 public enum OutboundState
 {
+    /// <summary>Stored, not yet handed over (or waiting for its next attempt).</summary>
     Pending,
+
+    /// <summary>An attempt is recorded and the provider is being called.</summary>
+    Sending,
     Accepted,
     Delivered,
     Failed,
+
+    /// <summary>
+    /// The provider may or may not have it: the call timed out or the sender died during it, and the provider offers
+    /// no idempotency key to retry safely. Never sent again (at most once).
+    /// </summary>
+    Unknown,
+
+    /// <summary>No longer wanted when its retry came: the citizen opted out or the survey ended.</summary>
+    Cancelled,
 }
 
 /// <summary>A message a citizen sent us on a channel, deduplicated on the provider's own id.</summary>

@@ -13,7 +13,11 @@ public interface IInvitationSender
 
 public abstract record SendOutcome
 {
-    public sealed record Sent(ChannelKind Channel, bool Delivered) : SendOutcome;
+    /// <summary>Handed to the provider. <paramref name="Uncertain"/>: the provider may or may not have it (outcome lost), and it is not sent again.</summary>
+    public sealed record Sent(ChannelKind Channel, bool Delivered, bool Uncertain = false) : SendOutcome;
 
-    public sealed record Failed(string Error, bool Retryable) : SendOutcome;
+    /// <summary><paramref name="RetryAt"/>: when a retryable failure may be tried again; null for a permanent failure.</summary>
+    public sealed record Failed(string Error, DateTimeOffset? RetryAt) : SendOutcome;
+
+    public sealed record Skipped(SkipReason Reason) : SendOutcome;
 }

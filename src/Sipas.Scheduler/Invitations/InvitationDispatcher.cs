@@ -12,10 +12,12 @@ using Sipas.Scheduler.Policy;
 namespace Sipas.Scheduler.Invitations;
 
 /// <summary>
-/// Claims due invitations in batches (FOR UPDATE SKIP LOCKED, with a lease) and sends them concurrently.
-/// Many dispatchers, in one process or several, can run at once: each row is claimed by one of them, and a claim
-/// whose dispatcher died runs out and is taken again. Sending is idempotent per invitation, so a retaken row is
-/// finished, not sent twice.
+/// Claims due invitations in batches (FOR UPDATE SKIP LOCKED, with a lease and a claim token) and sends them
+/// concurrently. Many dispatchers, in one process or several, can run at once: each row is claimed by one of them,
+/// and a claim whose dispatcher died runs out and is taken again. Just before each send the dispatcher renews the
+/// row's lease if the claim is still its own, and every provider call is bounded by <c>Messages:SendTimeout</c>,
+/// well inside the lease, so a slow batch never has its rows taken by another dispatcher mid-send. Sending is
+/// idempotent per invitation (one stored message, one provider call), so a retaken row is finished, not sent twice.
 /// </summary>
 public sealed class InvitationDispatcher(
     NpgsqlDataSource dataSource,
@@ -26,15 +28,28 @@ public sealed class InvitationDispatcher(
     TimeProvider time,
     ILogger<InvitationDispatcher> logger)
 {
+    // Rows whose attempts are used up are not claimed again; GiveUpSql ends them.
     private const string ClaimSql = """
-        UPDATE invitations SET claimed_until = @until, attempts = attempts + 1, updated_at = @now
+        UPDATE invitations SET claimed_until = @until, claim_token = @token, attempts = attempts + 1, updated_at = @now
         WHERE id IN (
             SELECT id FROM invitations
-            WHERE state = 'Scheduled' AND due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+            WHERE state = 'Scheduled' AND due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now) AND attempts < @max_attempts
             ORDER BY due_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED)
         RETURNING id, phone_hash, attempts
+        """;
+
+    private const string RenewSql = """
+        UPDATE invitations SET claimed_until = @until
+        WHERE id = @id AND claim_token = @token AND state = 'Scheduled'
+        """;
+
+    // A dispatcher that died during its last attempt leaves the row Scheduled with no attempt left.
+    private const string GiveUpSql = """
+        UPDATE invitations SET state = 'Failed', claimed_until = NULL, updated_at = @now,
+               last_error = coalesce(last_error || ' ', '') || '(gave up: no attempt left)'
+        WHERE state = 'Scheduled' AND attempts >= @max_attempts AND (claimed_until IS NULL OR claimed_until < @now)
         """;
 
     /// <summary>Sends what is due, batch after batch, until nothing is due or the run time is used up. Returns how many were handled.</summary>
@@ -43,6 +58,7 @@ public sealed class InvitationDispatcher(
         var settings = options.Value;
         var clock = Stopwatch.StartNew();
         var handled = 0;
+        await GiveUpExhaustedAsync(settings, ct);
         while (!ct.IsCancellationRequested && clock.Elapsed < settings.MaxRunTime)
         {
             var batch = await ClaimAsync(settings, ct);
@@ -70,21 +86,46 @@ public sealed class InvitationDispatcher(
         return handled;
     }
 
+    private async Task GiveUpExhaustedAsync(DispatchOptions settings, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(GiveUpSql);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("max_attempts", settings.MaxAttempts);
+        var givenUp = await command.ExecuteNonQueryAsync(ct);
+        if (givenUp > 0)
+        {
+            logger.LogWarning("{Count} invitations failed: their dispatcher stopped during their last attempt", givenUp);
+        }
+    }
+
     private async Task<List<ClaimedInvitation>> ClaimAsync(DispatchOptions settings, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var token = Guid.CreateVersion7();
         await using var command = dataSource.CreateCommand(ClaimSql);
         command.Parameters.AddWithValue("until", now + settings.ClaimLease);
+        command.Parameters.AddWithValue("token", token);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("batch", settings.BatchSize);
+        command.Parameters.AddWithValue("max_attempts", settings.MaxAttempts);
         var claimed = new List<ClaimedInvitation>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            claimed.Add(new ClaimedInvitation(reader.GetGuid(0), (byte[])reader[1], reader.GetInt32(2)));
+            claimed.Add(new ClaimedInvitation(reader.GetGuid(0), (byte[])reader[1], reader.GetInt32(2), token));
         }
 
         return claimed;
+    }
+
+    /// <summary>Extends the lease for the send about to start; false when the claim has run out and another dispatcher may hold the row.</summary>
+    private async Task<bool> RenewClaimAsync(ClaimedInvitation claimed, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(RenewSql);
+        command.Parameters.AddWithValue("until", time.GetUtcNow() + options.Value.ClaimLease);
+        command.Parameters.AddWithValue("id", claimed.Id);
+        command.Parameters.AddWithValue("token", claimed.Token);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     private async Task DispatchOneAsync(ClaimedInvitation claimed, CancellationToken ct)
@@ -93,6 +134,12 @@ public sealed class InvitationDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
         try
         {
+            if (!await RenewClaimAsync(claimed, ct))
+            {
+                logger.LogDebug("Invitation {InvitationId}: claim ran out before its turn; left to whoever holds it now", claimed.Id);
+                return;
+            }
+
             var skip = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync(claimed.Id, claimed.PhoneHash, ct);
             if (skip is { } reason)
             {
@@ -107,7 +154,8 @@ public sealed class InvitationDispatcher(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Sending invitation {InvitationId} failed unexpectedly", claimed.Id);
-            await RecordAsync(db, claimed, new SendOutcome.Failed(ex.GetType().Name + ": " + ex.Message, Retryable: true), CancellationToken.None);
+            var retryAt = time.GetUtcNow() + (options.Value.RetryDelay * claimed.Attempts);
+            await RecordAsync(db, claimed, new SendOutcome.Failed(ex.GetType().Name + ": " + ex.Message, retryAt), CancellationToken.None);
         }
     }
 
@@ -117,6 +165,9 @@ public sealed class InvitationDispatcher(
         var invitation = db.Invitations.Where(i => i.Id == claimed.Id);
         switch (outcome)
         {
+            case SendOutcome.Skipped skipped:
+                await RecordSkippedAsync(db, claimed.Id, skipped.Reason, ct);
+                break;
             case SendOutcome.Sent sent:
                 var expiresAt = now + survey.Value.ExpireAfter;
                 // A quick citizen may already have answered (state Started) before this runs: keep the later state.
@@ -127,13 +178,12 @@ public sealed class InvitationDispatcher(
                         .SetProperty(i => i.DeliveredAt, i => sent.Delivered ? i.DeliveredAt ?? now : i.DeliveredAt)
                         .SetProperty(i => i.ExpiresAt, i => i.ExpiresAt ?? expiresAt)
                         .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, (string?)null)
+                        .SetProperty(i => i.LastError, sent.Uncertain ? UncertainSend : null)
                         .SetProperty(i => i.UpdatedAt, now),
                     ct);
                 break;
-            case SendOutcome.Failed { Retryable: true } failed when claimed.Attempts < options.Value.MaxAttempts:
-                var retryAt = now + (options.Value.RetryDelay * claimed.Attempts);
-                logger.LogWarning("Invitation {InvitationId} attempt {Attempt} failed, retrying at {RetryAt}: {Error}", claimed.Id, claimed.Attempts, retryAt, failed.Error);
+            case SendOutcome.Failed { RetryAt: { } retryAt } failed when claimed.Attempts < options.Value.MaxAttempts:
+                logger.LogWarning("Invitation {InvitationId} attempt {Attempt} failed, retrying at {RetryAt:O}: {Error}", claimed.Id, claimed.Attempts, retryAt, failed.Error);
                 await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
                     s => s.SetProperty(i => i.DueAt, retryAt)
                         .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
@@ -165,7 +215,9 @@ public sealed class InvitationDispatcher(
             ct);
     }
 
+    private const string UncertainSend = "The provider call's outcome was lost (timeout or a crash mid-call); the provider offers no idempotency key, so it is not sent again.";
+
     private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
 
-    private sealed record ClaimedInvitation(Guid Id, byte[] PhoneHash, int Attempts);
+    private sealed record ClaimedInvitation(Guid Id, byte[] PhoneHash, int Attempts, Guid Token);
 }

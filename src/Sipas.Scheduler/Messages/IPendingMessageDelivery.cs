@@ -1,8 +1,8 @@
 namespace Sipas.Scheduler.Messages;
 
-/// <summary>Hands a stored, not yet accepted outbound message to its channel. Implemented by the web host's channels.</summary>
+/// <summary>Hands a stored, not yet accepted outbound message to its provider. Implemented by the web host's channels.</summary>
 public interface IPendingMessageDelivery
 {
-    /// <summary>True when the channel accepted the message this time.</summary>
+    /// <summary>Makes one attempt if the message is due and nobody else is sending it; true when the provider accepted it.</summary>
     Task<bool> DeliverAsync(Guid messageId, CancellationToken cancellationToken);
 }

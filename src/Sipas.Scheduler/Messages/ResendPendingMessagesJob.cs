@@ -7,9 +7,11 @@ using Sipas.Data.Model;
 namespace Sipas.Scheduler.Messages;
 
 /// <summary>
-/// Chat replies are stored in the conversation's transaction and sent right after it. A reply left pending by a
-/// crash or a failed send is picked up here and sent again. Invitation messages are not touched: the invitation
-/// dispatcher owns their retries.
+/// Chat replies are stored in the conversation's transaction and sent right after it. A reply whose send failed
+/// with a retryable error waits for its back-off and is tried again here; one caught mid-call by a crash is resolved
+/// here too. Invitation messages are not touched: the invitation dispatcher owns their retries.
+/// No lock or transaction is held across provider calls: each delivery claims its own message with a conditional
+/// update, and each message's outcome is recorded on its own, so one failure never undoes another message's send.
 /// </summary>
 public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageDelivery delivery, TimeProvider time, ILogger<ResendPendingMessagesJob> logger)
 {
@@ -23,25 +25,75 @@ public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageD
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var olderThan = time.GetUtcNow() - MinimumAge;
-        // The row locks keep two workers running this job at once from sending the same message.
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var pending = await db.OutboundMessages
-            .FromSql($"SELECT * FROM outbound_messages WHERE state = 'Pending' AND purpose <> 'Invitation' AND created_at < {olderThan} ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
-            .Select(m => m.Id)
+        var now = time.GetUtcNow();
+        var storedBefore = now - MinimumAge;
+        var due = await db.OutboundMessages.AsNoTracking()
+            .Where(m => m.Purpose != MessagePurpose.Invitation && m.CreatedAt < storedBefore
+                && ((m.State == OutboundState.Pending && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+                    || (m.State == OutboundState.Sending && m.ClaimedUntil < now)))
+            .OrderBy(m => m.CreatedAt)
+            .Take(BatchSize)
+            .Select(m => new DueMessage(m.Id, m.State, m.Purpose, m.RecipientHash, m.ConversationId))
             .ToListAsync(cancellationToken);
+
         var accepted = 0;
-        foreach (var id in pending)
+        foreach (var message in due)
         {
-            accepted += await delivery.DeliverAsync(id, cancellationToken) ? 1 : 0;
+            try
+            {
+                if (message.State == OutboundState.Pending && await NoLongerWantedAsync(message, now, cancellationToken) is { } reason)
+                {
+                    await CancelAsync(message.Id, reason, cancellationToken);
+                    continue;
+                }
+
+                accepted += await delivery.DeliverAsync(message.Id, cancellationToken) ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Re-sending message {MessageId} failed unexpectedly", message.Id);
+            }
         }
 
-        await tx.CommitAsync(cancellationToken);
-        if (pending.Count > 0)
+        if (due.Count > 0)
         {
-            logger.LogInformation("Re-sent {Accepted} of {Pending} pending chat messages", accepted, pending.Count);
+            logger.LogInformation("Re-sent {Accepted} of {Due} waiting chat messages", accepted, due.Count);
         }
 
         return accepted;
     }
+
+    /// <summary>A retry must not reach a citizen who has opted out since, nor ask a question of a survey that has ended.</summary>
+    private async Task<string?> NoLongerWantedAsync(DueMessage message, DateTimeOffset now, CancellationToken ct)
+    {
+        if (message.Purpose != MessagePurpose.OptOutConfirmation
+            && await db.OptOuts.AnyAsync(o => o.PhoneHash == message.RecipientHash && o.OptedInAt == null, ct))
+        {
+            return "The citizen opted out before the retry.";
+        }
+
+        if (message.Purpose is MessagePurpose.Question or MessagePurpose.Reminder)
+        {
+            var surveyOpen = await db.Conversations.AnyAsync(
+                c => c.Id == message.ConversationId && c.State == ConversationState.Active
+                     && db.Invitations.Any(i => i.Id == c.InvitationId && (i.ExpiresAt == null || i.ExpiresAt > now)),
+                ct);
+            if (!surveyOpen)
+            {
+                return "The survey ended before the retry.";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task CancelAsync(Guid messageId, string reason, CancellationToken ct)
+    {
+        await db.OutboundMessages.Where(m => m.Id == messageId && m.State == OutboundState.Pending).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.State, OutboundState.Cancelled).SetProperty(m => m.Error, reason).SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null),
+            ct);
+        logger.LogInformation("Message {MessageId} cancelled: {Reason}", messageId, reason);
+    }
+
+    private sealed record DueMessage(Guid Id, OutboundState State, MessagePurpose Purpose, byte[] RecipientHash, Guid? ConversationId);
 }

@@ -48,6 +48,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Survey__AllowedWindow__Start"] = "00:00",
             ["Survey__AllowedWindow__End"] = "24:00",
             ["Scheduler__DispatchCron"] = "* * * * * *",
+            ["Channels__Simulator__Enabled"] = "true",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
         };

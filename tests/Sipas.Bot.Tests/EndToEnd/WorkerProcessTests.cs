@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Sipas.Bot.Tests.Channels.Twilio;
 using Sipas.Bot.Tests.Support;
 using Sipas.Data;
 using Sipas.Data.Model;
@@ -15,7 +16,7 @@ public sealed class WorkerProcessTests
     private static SipasDbContext Db(string connectionString) => TestDatabase.Open(connectionString);
 
     [Fact]
-    public async Task TwoWorkerProcesses_OnOneDatabase_SendEachOf1000InvitationsExactlyOnce()
+    public async Task TwoWorkerProcesses_OnOneDatabase_SendEachOf1000InvitationsToTwilioExactlyOnce()
     {
         var database = await TestPostgres.CreateDatabaseAsync("two_workers");
         await using (var db = Db(database))
@@ -24,19 +25,19 @@ public sealed class WorkerProcessTests
             await seed.InvitationsAsync(await seed.UnitAsync(), 1000, DateTimeOffset.UtcNow.AddMinutes(-1));
         }
 
+        await using var twilio = await FakeTwilio.StartAsync();
         // Short runs, so that each second's dispatcher run can land on either process.
-        var settings = new Dictionary<string, string> { ["Scheduler__BatchSize"] = "25", ["Scheduler__MaxRunTime"] = "00:00:01" };
+        var settings = new Dictionary<string, string>(twilio.ServiceSettings()) { ["Scheduler__BatchSize"] = "25", ["Scheduler__MaxRunTime"] = "00:00:01" };
         await using var first = ServiceProcess.Start(database, "worker", settings);
         await using var second = ServiceProcess.Start(database, "worker", settings);
 
         await using (var db = Db(database))
         {
             await Eventually.WaitForAsync(
-                () => db.Invitations.CountAsync(i => i.State == InvitationState.Delivered), n => n == 1000, TimeSpan.FromSeconds(120), "1000 invitations to be sent");
-            var perInvitation = await db.OutboundMessages.Where(m => m.Purpose == MessagePurpose.Invitation)
-                .GroupBy(m => m.InvitationId).Select(g => g.Count()).ToListAsync();
-            Assert.Equal(1000, perInvitation.Count);
-            Assert.All(perInvitation, count => Assert.Equal(1, count));
+                () => db.Invitations.CountAsync(i => i.State == InvitationState.Sent), n => n == 1000, TimeSpan.FromSeconds(180), "1000 invitations to be sent");
+            var received = twilio.Received.GroupBy(r => r.To).Select(g => g.Count()).ToList();
+            Assert.Equal(1000, received.Count);
+            Assert.All(received, count => Assert.Equal(1, count));
             Assert.Equal(1000, await db.Conversations.CountAsync());
         }
 

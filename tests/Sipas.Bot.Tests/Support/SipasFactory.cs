@@ -5,15 +5,15 @@ using Sipas.Testing;
 namespace Sipas.Bot.Tests.Support;
 
 /// <summary>The real web host in-process, on its own fresh database. Settings go in before Program reads them.</summary>
-public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing") : WebApplicationFactory<Program>
 {
     public const string Source = "igate";
     public const string Secret = "igate-secret-for-tests";
     public const string SecondSecret = "igate-rotated-secret";
 
-    public static async Task<SipasFactory> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<SipasFactory> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Testing")
     {
-        var factory = new SipasFactory(await TestPostgres.CreateDatabaseAsync("bot"), settings);
+        var factory = new SipasFactory(await TestPostgres.CreateDatabaseAsync("bot"), settings, environment);
         factory.CreateClient().Dispose();
         return factory;
     }
@@ -22,7 +22,7 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         var defaults = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Sipas"] = connectionString,
@@ -31,6 +31,7 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
             ["OneStop:Sources:igate:Secrets:0"] = Secret,
             ["OneStop:Sources:igate:Secrets:1"] = SecondSecret,
             ["Survey:DelayAfterReturn"] = "00:30:00",
+            ["Channels:Simulator:Enabled"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -134,7 +134,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
     public async Task RetryableFailure_IsRetriedLater_ThenFailsAfterTheLastAttempt()
     {
         var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
-        _sender.Outcome = _ => new SendOutcome.Failed("provider timeout", Retryable: true);
+        _sender.Outcome = _ => new SendOutcome.Failed("provider timeout", _time.GetUtcNow().AddMinutes(1));
 
         await Dispatcher.DispatchDueAsync(CancellationToken.None);
         var afterFirst = (await LoadAsync([seeded[0].Id])).Single();
@@ -152,6 +152,51 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Equal(InvitationState.Failed, final.State);
         Assert.Equal(3, final.Attempts);
         Assert.Equal(3, _sender.Count(seeded[0].Id));
+    }
+
+    [Fact]
+    public async Task InvitationWithNoAttemptLeft_IsNotClaimedAgain_ButFailedWithItsReason()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            // As a dispatcher that died during the last allowed attempt would have left it.
+            await scope.ServiceProvider.GetRequiredService<SipasDbContext>().Invitations.Where(i => i.Id == seeded[0].Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Attempts, 3).SetProperty(i => i.LastError, "provider timeout"));
+        }
+
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal(InvitationState.Failed, stored.State);
+        Assert.Equal("provider timeout (gave up: no attempt left)", stored.LastError);
+        Assert.Equal(0, _sender.Count(seeded[0].Id));
+    }
+
+    [Fact]
+    public async Task InvitationNoProviderCanCarry_IsSkippedWithItsReason_NotFailed()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        _sender.Outcome = _ => new SendOutcome.Skipped(SkipReason.NoChannel);
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal(InvitationState.Skipped, stored.State);
+        Assert.Equal(SkipReason.NoChannel, stored.SkipReason);
+    }
+
+    [Fact]
+    public async Task UncertainSend_CountsAsSent_AndSaysWhyOnTheInvitation()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        _sender.Outcome = _ => new SendOutcome.Sent(ChannelKind.Sms, Delivered: false, Uncertain: true);
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal(InvitationState.Sent, stored.State);
+        Assert.Contains("not sent again", stored.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,7 +227,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
             await db.Invitations.Where(i => i.Id == seeded[1].Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.State, InvitationState.Started));
             db.Conversations.Add(new Conversation
             {
-                Id = Guid.CreateVersion7(), InvitationId = seeded[1].Id, AddressHash = seeded[1].PhoneHash, State = ConversationState.Active,
+                Id = Guid.CreateVersion7(), InvitationId = seeded[1].Id, Provider = "simulator", AddressHash = seeded[1].PhoneHash, State = ConversationState.Active,
                 CurrentPosition = 2, CreatedAt = _time.GetUtcNow(), UpdatedAt = _time.GetUtcNow(),
             });
             await db.SaveChangesAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Sipas.Data.Model;
 
 namespace Sipas.Bot.Channels.Simulator;
@@ -5,10 +6,20 @@ namespace Sipas.Bot.Channels.Simulator;
 /// <summary>
 /// The development phone: a message "sent" here is delivered at once and shown on /dev/phone, where a person
 /// answers as the citizen. It stores nothing of its own: the page reads the stored outbound and inbound messages.
+/// It is a development tool, not a back door: on only in Development unless `Channels:Simulator:Enabled=true`.
 /// </summary>
-public sealed class SimulatorChannel : IChannel
+public sealed class SimulatorChannel(IOptions<SimulatorOptions> options, IHostEnvironment environment) : IChannelProvider
 {
-    public ChannelKind Kind => ChannelKind.Simulator;
+    public const string ProviderName = "simulator";
+
+    public string Name => ProviderName;
+
+    public ChannelKind Channel => ChannelKind.Simulator;
+
+    public bool IsEnabled { get; } = options.Value.Enabled ?? environment.IsDevelopment();
+
+    /// <summary>Nothing leaves the system, so handing a message over again shows it once all the same.</summary>
+    public bool ResendIsSafe => true;
 
     public Task<ChannelSendResult> SendAsync(ChannelMessage message, CancellationToken cancellationToken) =>
         Task.FromResult<ChannelSendResult>(new ChannelSendResult.Accepted("sim-" + message.MessageId.ToString("N"), Delivered: true));

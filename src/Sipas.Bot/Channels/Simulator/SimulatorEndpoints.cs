@@ -9,12 +9,12 @@ using Sipas.Data.Privacy;
 
 namespace Sipas.Bot.Channels.Simulator;
 
-/// <summary>The development phone (docs/design.md §4.3): a page and a JSON API, mapped only while the simulator is on.</summary>
+/// <summary>The development phone (docs/design.md §4.3): a page and a JSON API, mapped only while the simulator provider is enabled.</summary>
 public static class SimulatorEndpoints
 {
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
-        if (!ChannelRouter.IsSimulatorEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
+        if (!app.ServiceProvider.GetRequiredService<SimulatorChannel>().IsEnabled)
         {
             return app;
         }
@@ -58,7 +58,7 @@ public static class SimulatorEndpoints
     }
 
     private static async Task<Results<Ok<ReplyResult>, ProblemHttpResult>> ReplyAsync(
-        SimulatedReply? reply, SipasDbContext db, AdvanceConversation conversation, PersonalDataProtector personalData, CancellationToken ct)
+        SimulatedReply? reply, SipasDbContext db, AdvanceConversation conversation, SimulatorChannel simulator, PersonalDataProtector personalData, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var text = reply?.Text?.Trim();
@@ -74,7 +74,7 @@ public static class SimulatorEndpoints
         }
 
         var messageId = string.IsNullOrWhiteSpace(reply!.MessageId) ? "sim-" + Guid.CreateVersion7().ToString("N") : reply.MessageId.Trim();
-        var answers = await conversation.HandleAsync(new InboundReply(ChannelKind.Simulator, address!, messageId, text!), ct);
+        var answers = await conversation.HandleAsync(new InboundReply(simulator, address!, messageId, text!), ct);
         return TypedResults.Ok(new ReplyResult(messageId, answers));
     }
 
