@@ -29,6 +29,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public string Output => string.Join('\n', _output);
 
     public static ServiceProcess Start(string connectionString, string role, IReadOnlyDictionary<string, string>? settings = null)
