@@ -79,9 +79,15 @@ public static class PhonePage
             return phone;
           }));
         }
+        // Redraw only when something changed: a redraw replaces the buttons under the user's pointer.
+        let shown = '';
         async function refresh() {
           const response = await fetch('/api/v1/dev/threads');
-          if (response.ok) render(await response.json());
+          if (!response.ok) return;
+          const text = await response.text();
+          if (text === shown) return;
+          shown = text;
+          render(JSON.parse(text));
         }
         refresh();
         setInterval(refresh, 2000);
