@@ -25,13 +25,10 @@ public sealed class RoutingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _twilio = await FakeTwilio.StartAsync();
-        var settings = _twilio.ServiceSettings(environmentStyle: false).ToDictionary(s => s.Key, s => (string?)s.Value);
+        var settings = SipasFactory.SendAtOnce(_twilio.ServiceSettings(environmentStyle: false));
         settings["Channels:Simulator:Enabled"] = "true";
         settings[$"Channels:Routing:Default:0"] = TwilioSmsChannel.ProviderName;
         settings[$"Channels:Routing:Units:{TestUnit}:0"] = SimulatorChannel.ProviderName;
-        settings["Survey:DelayAfterReturn"] = "00:00:00";
-        settings["Survey:AllowedWindow:Start"] = "00:00";
-        settings["Survey:AllowedWindow:End"] = "24:00";
         _factory = await SipasFactory.StartAsync(settings);
         _client = _factory.CreateClient();
     }
@@ -71,13 +68,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task UnitWhoseProvidersAreNotEnabled_IsSkippedWithAReason_NotFailedSilently()
     {
-        await using var factory = await SipasFactory.StartAsync(new Dictionary<string, string?>
-        {
-            [$"Channels:Routing:Units:{RealUnit}:0"] = TwilioSmsChannel.ProviderName,
-            ["Survey:DelayAfterReturn"] = "00:00:00",
-            ["Survey:AllowedWindow:Start"] = "00:00",
-            ["Survey:AllowedWindow:End"] = "24:00",
-        });
+        await using var factory = await SipasFactory.StartAsync(SipasFactory.SendAtOnce([new($"Channels:Routing:Units:{RealUnit}:0", TwilioSmsChannel.ProviderName)]));
         using var client = factory.CreateClient();
 
         var invitation = await InviteAsync(factory, client, RealUnit);

@@ -28,10 +28,7 @@ public sealed class SendingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _twilio = await FakeTwilio.StartAsync();
-        var settings = _twilio.ServiceSettings(environmentStyle: false).ToDictionary(s => s.Key, s => (string?)s.Value);
-        settings["Survey:DelayAfterReturn"] = "00:00:00";
-        settings["Survey:AllowedWindow:Start"] = "00:00";
-        settings["Survey:AllowedWindow:End"] = "24:00";
+        var settings = SipasFactory.SendAtOnce(_twilio.ServiceSettings(environmentStyle: false));
         settings["Messages:SendTimeout"] = "00:00:01";
         settings["Messages:FirstRetryDelay"] = "00:00:00";
         settings["Messages:MaxRetryDelay"] = "00:00:00";

@@ -20,12 +20,7 @@ public sealed class ConversationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = await SipasFactory.StartAsync(new Dictionary<string, string?>
-        {
-            ["Survey:DelayAfterReturn"] = "00:00:00",
-            ["Survey:AllowedWindow:Start"] = "00:00",
-            ["Survey:AllowedWindow:End"] = "24:00",
-        });
+        _factory = await SipasFactory.StartAsync(SipasFactory.SendAtOnce());
         _client = _factory.CreateClient();
     }
 

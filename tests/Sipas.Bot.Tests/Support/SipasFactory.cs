@@ -20,6 +20,23 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
 
     public string ConnectionString => connectionString;
 
+    /// <summary>Invitations due at once and sendable at any hour, so a test's dispatcher run sends what it just posted.</summary>
+    public static Dictionary<string, string?> SendAtOnce(IEnumerable<KeyValuePair<string, string>>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Survey:DelayAfterReturn"] = "00:00:00",
+            ["Survey:AllowedWindow:Start"] = "00:00",
+            ["Survey:AllowedWindow:End"] = "24:00",
+        };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
