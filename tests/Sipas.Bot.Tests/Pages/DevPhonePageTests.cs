@@ -28,9 +28,7 @@ public sealed class DevPhonePageTests
         Assert.Equal("091****678", phone.FindElement(By.TagName("h2")).Text);
         await browser.WaitForAsync(By.CssSelector(".msg.out"), e => e.Text.Contains("Câu 1/7", StringComparison.Ordinal), "the first question");
 
-        var input = browser.Driver.FindElement(By.CssSelector("section.phone input[name=text]"));
-        input.SendKeys("5");
-        browser.Driver.FindElement(By.CssSelector("section.phone button")).Click();
+        await browser.SubmitAsync(By.CssSelector("section.phone input[name=text]"), "5");
 
         await browser.WaitForAsync(By.CssSelector(".msg.in"), e => e.Text == "5", "the citizen's answer");
         await browser.WaitForAsync(By.CssSelector(".msg.out"), e => e.Text.StartsWith("Câu 2/7", StringComparison.Ordinal), "the second question");

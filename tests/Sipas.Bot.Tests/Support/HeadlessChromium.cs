@@ -24,12 +24,44 @@ public sealed class HeadlessChromium : IDisposable
 
     public ChromeDriver Driver { get; }
 
+    /// <summary>Waits for a matching element; one the page replaces while it is being looked at is simply looked for again.</summary>
     public Task<IWebElement> WaitForAsync(By by, Func<IWebElement, bool>? condition = null, string? what = null) =>
         Eventually.WaitForAsync(
-            () => Task.FromResult(Driver.FindElements(by).FirstOrDefault(e => condition?.Invoke(e) ?? true)),
+            () => Task.FromResult(Find(by, condition)),
             element => element is not null,
-            TimeSpan.FromSeconds(20),
+            TimeSpan.FromSeconds(60),
             what ?? by.ToString())!;
+
+    /// <summary>Types into a field and presses Enter in one command, again if the page replaced the field before it landed.</summary>
+    public Task SubmitAsync(By field, string text) =>
+        Eventually.WaitForAsync(
+            () =>
+            {
+                try
+                {
+                    Driver.FindElement(field).SendKeys(text + Keys.Enter);
+                    return Task.FromResult(true);
+                }
+                catch (StaleElementReferenceException)
+                {
+                    return Task.FromResult(false);
+                }
+            },
+            done => done,
+            TimeSpan.FromSeconds(20),
+            "the form to take the text");
+
+    private IWebElement? Find(By by, Func<IWebElement, bool>? condition)
+    {
+        try
+        {
+            return Driver.FindElements(by).FirstOrDefault(e => condition?.Invoke(e) ?? true);
+        }
+        catch (StaleElementReferenceException)
+        {
+            return null;
+        }
+    }
 
     public void Screenshot(string path) => Driver.GetScreenshot().SaveAsFile(path);
 
