@@ -14,20 +14,23 @@ public static class IndexEndpoints
         return app;
     }
 
+    /// <summary>
+    /// Periods are limited to these years: they hold every possible answer, and keep "start of day in Vietnam, in
+    /// UTC" and "to + 1 day" far from the limits of DateTime, where 0001-01-01 and 9999-12-31 overflow.
+    /// </summary>
+    public static readonly DateOnly EarliestDate = new(2000, 1, 1);
+    public static readonly DateOnly LatestDate = new(2099, 12, 31);
+
     /// <summary>`GET /api/v1/index?unit=&amp;from=&amp;to=&amp;children=`: dates are local (Asia/Ho_Chi_Minh) and inclusive.</summary>
     private static async Task<Results<Ok<IndexAnswer>, ProblemHttpResult>> GetIndexAsync(
         string? unit, string? from, string? to, string? children, IndexQuery query, SendWindow window, TimeProvider time, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(unit))
-        {
-            errors["unit"] = ["Required: the unit code."];
-        }
-
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var unitCode = UnitCode(unit, errors);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), window.Zone).DateTime);
         var toDate = ParseDate(to, "to", today, errors);
         var fromDate = ParseDate(from, "from", new DateOnly(toDate.Year, toDate.Month, 1), errors);
-        if (fromDate > toDate)
+        if (fromDate > toDate && !errors.ContainsKey("from") && !errors.ContainsKey("to"))
         {
             errors["from"] = ["Must not be after 'to'."];
         }
@@ -43,14 +46,25 @@ public static class IndexEndpoints
             return Problems.Invalid(errors, StatusCodes.Status400BadRequest);
         }
 
-        var found = await query.FindUnitAsync(unit!.Trim(), ct);
+        var found = await query.FindUnitAsync(unitCode!, ct);
         if (found is null)
         {
-            return Problems.Of(StatusCodes.Status404NotFound, "unknown-unit", $"No unit has the code '{unit}'.");
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-unit", "No unit has this code.", unitCode);
         }
 
         var counts = await query.CountAsync(found.Id, includeChildren, StartOf(fromDate, window.Zone), StartOf(toDate.AddDays(1), window.Zone), ct);
         return TypedResults.Ok(new IndexAnswer(new UnitView(found.Code, found.Name), fromDate, toDate, includeChildren, IndexReport.From(counts)));
+    }
+
+    private static string? UnitCode(string? unit, Dictionary<string, string[]> errors)
+    {
+        var check = ExternalText.Check(unit ?? "", maxLength: 64);
+        if (!check.IsValid || check.Value is null)
+        {
+            errors["unit"] = [check.Error ?? "Required: the unit code."];
+        }
+
+        return check.Value;
     }
 
     private static DateOnly ParseDate(string? value, string field, DateOnly fallback, Dictionary<string, string[]> errors)
@@ -60,13 +74,19 @@ public static class IndexEndpoints
             return fallback;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            errors[field] = ["Must be a date yyyy-MM-dd."];
+            return fallback;
         }
 
-        errors[field] = ["Must be a date yyyy-MM-dd."];
-        return fallback;
+        if (date < EarliestDate || date > LatestDate)
+        {
+            errors[field] = [$"Must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}."];
+            return fallback;
+        }
+
+        return date;
     }
 
     private static DateTimeOffset StartOf(DateOnly date, TimeZoneInfo zone)
