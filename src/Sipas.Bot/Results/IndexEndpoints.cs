@@ -14,6 +14,9 @@ public static class IndexEndpoints
         return app;
     }
 
+    private const int MaxUnitCodeLength = 64;
+    private const int MaxParameterLength = 64;
+
     /// <summary>
     /// Periods are limited to these years: they hold every possible answer, and keep "start of day in Vietnam, in
     /// UTC" and "to + 1 day" far from the limits of DateTime, where 0001-01-01 and 9999-12-31 overflow.
@@ -35,12 +38,7 @@ public static class IndexEndpoints
             errors["from"] = ["Must not be after 'to'."];
         }
 
-        var includeChildren = true;
-        if (children is not null && !bool.TryParse(children, out includeChildren))
-        {
-            errors["children"] = ["Must be true or false."];
-        }
-
+        var includeChildren = ParseChildren(children, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors, StatusCodes.Status400BadRequest);
@@ -58,7 +56,7 @@ public static class IndexEndpoints
 
     private static string? UnitCode(string? unit, Dictionary<string, string[]> errors)
     {
-        var check = ExternalText.Check(unit ?? "", maxLength: 64);
+        var check = ExternalText.Check(unit ?? "", MaxUnitCodeLength);
         if (!check.IsValid || check.Value is null)
         {
             errors["unit"] = [check.Error ?? "Required: the unit code."];
@@ -69,12 +67,19 @@ public static class IndexEndpoints
 
     private static DateOnly ParseDate(string? value, string field, DateOnly fallback, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        var check = ExternalText.Check(value ?? "", MaxParameterLength);
+        if (!check.IsValid)
+        {
+            errors[field] = [check.Error!];
+            return fallback;
+        }
+
+        if (check.Value is null)
         {
             return fallback;
         }
 
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(check.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             errors[field] = ["Must be a date yyyy-MM-dd."];
             return fallback;
@@ -87,6 +92,23 @@ public static class IndexEndpoints
         }
 
         return date;
+    }
+
+    private static bool ParseChildren(string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        var check = ExternalText.Check(value, MaxParameterLength);
+        if (check.Value is not null && bool.TryParse(check.Value, out var children))
+        {
+            return children;
+        }
+
+        errors["children"] = [check.Error ?? "Must be true or false."];
+        return true;
     }
 
     private static DateTimeOffset StartOf(DateOnly date, TimeZoneInfo zone)
