@@ -231,7 +231,7 @@ public sealed class HostileEventTests(HostileHost host) : IClassFixture<HostileH
         return field.Kind switch
         {
             Kind.Choice => field.Allowed.Contains(text) ? Outcome.Accepted : Outcome.Invalid,
-            Kind.Free when field.Path == "eventId" && !host.AcceptedEventIds.Add(text) => Outcome.Repeated,
+            Kind.Free when field.Path == "eventId" && !host.IsFirstUse("event", text) => Outcome.Repeated,
             Kind.Free => Outcome.Accepted,
             _ => Outcome.AcceptedOrInvalid,
         };

@@ -15,8 +15,13 @@ public sealed class HostileHost : IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
-    /// <summary>Event ids accepted so far: the same id again with another body is a 409, by contract.</summary>
-    public HashSet<string> AcceptedEventIds { get; } = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// False when this id was already used on this host: a generator can draw the same corpus item twice, and a
+    /// repeated event id or message id is, by contract, a conflict or a duplicate rather than something new.
+    /// </summary>
+    public bool IsFirstUse(string kind, string id) => _seen.Add(kind + ":" + id);
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -28,6 +33,7 @@ public sealed class HostileHost : IAsyncLifetime
         {
             ["Channels:Simulator:Enabled"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Sipas.Bot.OneStop.OneStopSignature"] = "Information",
         });
         _host = _factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs)));
         Client = _host.CreateClient();
