@@ -40,7 +40,10 @@ public sealed class MalformedRequestOverSocketTests(MalformedRequestOverSocketTe
         public async Task InitializeAsync()
         {
             _factory = new SipasFactory(await TestPostgres.CreateDatabaseAsync("socket"), new Dictionary<string, string?> { ["Channels:Simulator:Enabled"] = "true" });
-            _host = _factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs)));
+            // "Request finished" entries tell a test when the server is done with a request nobody waits for.
+            _host = _factory.WithWebHostBuilder(b => b.ConfigureServices(s => s
+                .AddSingleton<ILoggerProvider>(Logs)
+                .AddLogging(l => l.AddFilter<CapturedLogs>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information))));
             _host.UseKestrel(o =>
             {
                 o.Listen(IPAddress.Loopback, 0);
@@ -95,6 +98,24 @@ public sealed class MalformedRequestOverSocketTests(MalformedRequestOverSocketTe
             _server, "POST", OneStopClient.Path, ["Content-Type: application/json", "Transfer-Encoding: chunked"], Encoding.ASCII.GetBytes("400\r\n{\"eventId\": \"half"), TimeSpan.FromSeconds(30));
 
         AssertProblem(response, HttpStatusCode.RequestTimeout);
+    }
+
+    [Fact]
+    public async Task ClientThatHangsUpMidBody_LeavesNothingBehind_AndNoErrorInTheLog()
+    {
+        var before = await RowCounts.OfAsync(_connectionString);
+        var marker = "/api/v1/one-stop/events?hangup=" + Guid.NewGuid().ToString("N");
+
+        await RawHttp.HangUpAsync(_server, "POST", marker, ["Content-Type: application/json", "Content-Length: 1000"], Encoding.ASCII.GetBytes("{\"eventId\": \"half"));
+
+        await Eventually.WaitForAsync(
+            () => Task.FromResult(_logs.Entries.Any(e => e.Message.Contains("Request finished", StringComparison.Ordinal) && e.Message.Contains(marker, StringComparison.Ordinal))),
+            finished => finished,
+            TimeSpan.FromSeconds(20),
+            "the server to finish the abandoned request");
+        Assert.Equal(before, await RowCounts.OfAsync(_connectionString));
+        var failures = _logs.AtLeast(LogLevel.Warning);
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
     }
 
     [Fact]

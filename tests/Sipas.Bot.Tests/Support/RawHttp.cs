@@ -16,8 +16,26 @@ public static class RawHttp
     public static async Task<Response> SendAsync(Uri server, string method, string path, IEnumerable<string> headers, byte[] body, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        using var client = new TcpClient();
-        await client.ConnectAsync(server.Host, server.Port, cancel.Token);
+        using var client = await WriteAsync(server, method, path, headers, body, cancel.Token);
+
+        // The client never sends the rest or closes its side: the server must answer on its own.
+        using var received = new MemoryStream();
+        await client.GetStream().CopyToAsync(received, cancel.Token);
+        return Parse(received.ToArray());
+    }
+
+    /// <summary>Writes the head and the body bytes, then closes the connection without waiting for an answer.</summary>
+    public static async Task HangUpAsync(Uri server, string method, string path, IEnumerable<string> headers, byte[] body)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var client = await WriteAsync(server, method, path, headers, body, cancel.Token);
+        client.Client.Shutdown(SocketShutdown.Both);
+    }
+
+    private static async Task<TcpClient> WriteAsync(Uri server, string method, string path, IEnumerable<string> headers, byte[] body, CancellationToken ct)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port, ct);
         var stream = client.GetStream();
         var head = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: {server.Authority}\r\nConnection: close\r\n");
         foreach (var header in headers)
@@ -25,14 +43,10 @@ public static class RawHttp
             head.Append(header).Append("\r\n");
         }
 
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), cancel.Token);
-        await stream.WriteAsync(body, cancel.Token);
-        await stream.FlushAsync(cancel.Token);
-
-        // The client never sends the rest or closes its side: the server must answer on its own.
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received, cancel.Token);
-        return Parse(received.ToArray());
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), ct);
+        await stream.WriteAsync(body, ct);
+        await stream.FlushAsync(ct);
+        return client;
     }
 
     private static Response Parse(byte[] raw)
