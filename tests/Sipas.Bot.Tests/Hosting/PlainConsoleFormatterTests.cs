@@ -7,20 +7,21 @@ using Sipas.Bot.Hosting;
 
 namespace Sipas.Bot.Tests.Hosting;
 
-/// <summary>Log forging: a value from outside with CR/LF in it must not start a second line in the plain console log.</summary>
+/// <summary>Log forging: a value from outside with CR/LF in it must not start a second line, in the plain or the JSON console format.</summary>
 public sealed class PlainConsoleFormatterTests
 {
     private const string Forged = "igate\r\n09:15:00 info: Sipas.Admin[0] administrator signed in";
 
     /// <summary>The formatter the service registers for its plain console, fed through a real logger with message templates and scopes.</summary>
-    private static string Log(Action<ILogger> write, bool includeScopes = true)
+    private static string Log(Action<ILogger> write, bool includeScopes = true, string? format = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging(l => l.AddSipasLogging(new ConfigurationBuilder().Build()));
+        services.AddLogging(l => l.AddSipasLogging(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:Format"] = format }).Build()));
         services.Configure<ConsoleFormatterOptions>(o => o.IncludeScopes = includeScopes);
         using var provider = services.BuildServiceProvider();
-        var formatter = provider.GetServices<ConsoleFormatter>().Single(f => f.Name == PlainConsoleFormatter.FormatterName);
-        Assert.Equal(PlainConsoleFormatter.FormatterName, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
+        var name = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleLoggerOptions>>().Value.FormatterName;
+        Assert.Equal(format == "json" ? ConsoleFormatterNames.Json : PlainConsoleFormatter.FormatterName, name);
+        var formatter = provider.GetServices<ConsoleFormatter>().Single(f => f.Name == name);
         var output = new StringWriter();
         var scopes = new LoggerExternalScopeProvider();
         write(new FormatterLogger(formatter, scopes, output));
@@ -62,6 +63,17 @@ public sealed class PlainConsoleFormatterTests
     {
         var output = Log(logger => logger.LogInformation("Thanks sent to {Unit}\t(tab kept)", "UBND phường Hoàn Kiếm 😀"));
         Assert.Contains("Thanks sent to UBND phường Hoàn Kiếm 😀\t(tab kept)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonFormat_WritesOneValidJsonLine_WithTheValueIntact()
+    {
+        var value = Forged + "\u202E\u0000\uD800";
+        var output = Log(logger => logger.LogInformation("Refused source {Source}", value), format: "json");
+
+        Assert.Single(output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal(Forged + "\u202E\u0000\uFFFD", (string)entry["State"]!["Source"]!);
     }
 
     /// <summary>Hands every entry to the formatter, as the console logger does.</summary>
