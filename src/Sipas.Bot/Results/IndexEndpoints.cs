@@ -18,11 +18,11 @@ public static class IndexEndpoints
     private const int MaxParameterLength = 64;
 
     /// <summary>
-    /// Periods are limited to these years: they hold every possible answer, and keep "start of day in Vietnam, in
-    /// UTC" and "to + 1 day" far from the limits of DateTime, where 0001-01-01 and 9999-12-31 overflow.
+    /// Periods lie within these dates: wide enough for any "everything" query (from=2000-01-01&amp;to=2100-12-31), and
+    /// far from DateTime's limits, where "start of day in Vietnam, in UTC" and "to + 1 day" overflow.
     /// </summary>
-    public static readonly DateOnly EarliestDate = new(2000, 1, 1);
-    public static readonly DateOnly LatestDate = new(2099, 12, 31);
+    public static readonly DateOnly EarliestDate = new(1900, 1, 1);
+    public static readonly DateOnly LatestDate = new(2999, 12, 31);
 
     /// <summary>`GET /api/v1/index?unit=&amp;from=&amp;to=&amp;children=`: dates are local (Asia/Ho_Chi_Minh) and inclusive.</summary>
     private static async Task<Results<Ok<IndexAnswer>, ProblemHttpResult>> GetIndexAsync(
