@@ -2,6 +2,7 @@ using Sipas.Bot.Channels;
 using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Hosting;
+using Sipas.Bot.Http;
 using Sipas.Bot.OneStop;
 using Sipas.Bot.Operations;
 using Sipas.Bot.Results;
@@ -15,6 +16,7 @@ var role = SipasRole.From(builder.Configuration);
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSipasLogging(builder.Configuration));
 await using var database = await SipasDatabase.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("Sipas.Startup"));
 
+builder.Services.AddSipasProblems();
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
 builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
 builder.Services.AddOneStopEvents(builder.Configuration);

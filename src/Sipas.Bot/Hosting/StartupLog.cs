@@ -6,7 +6,7 @@ namespace Sipas.Bot.Hosting;
 
 public static class StartupLog
 {
-    /// <summary>Plain console lines for a person at a terminal; `Logging:Format=json` gives one JSON object per line for collectors.</summary>
+    /// <summary>Plain console lines for a person at a terminal (control characters escaped, one entry per line); `Logging:Format=json` gives one JSON object per line for collectors.</summary>
     public static ILoggingBuilder AddSipasLogging(this ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.ClearProviders();
@@ -16,12 +16,8 @@ public static class StartupLog
         }
         else
         {
-            logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
+            logging.AddConsole(o => o.FormatterName = PlainConsoleFormatter.FormatterName)
+                .AddConsoleFormatter<PlainConsoleFormatter, ConsoleFormatterOptions>(o => o.TimestampFormat = "HH:mm:ss ");
         }
 
         return logging;

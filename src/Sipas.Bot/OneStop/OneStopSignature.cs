@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Sipas.Bot.Http;
 
 namespace Sipas.Bot.OneStop;
 
@@ -9,14 +11,42 @@ namespace Sipas.Bot.OneStop;
 /// Checks `X-Sipas-Signature: sha256=hex(HMAC-SHA256(secret, "{timestamp}.{raw body}"))` against each active
 /// secret of the source, and that `X-Sipas-Timestamp` is within five minutes of our clock.
 /// </summary>
-public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, TimeProvider time)
+public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, TimeProvider time, ILogger<OneStopSignature> logger)
 {
     public const string SourceHeader = "X-Sipas-Source";
     public const string TimestampHeader = "X-Sipas-Timestamp";
     public const string SignatureHeader = "X-Sipas-Signature";
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(300);
 
-    /// <summary>Null when authentic, else the reason (for the 401 detail; it never reveals a secret).</summary>
+    // Stands in for the secret of an unknown source, so refusing one costs the same MAC as a wrong signature.
+    private static readonly string UnknownSourceSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// One answer for every authentication failure. Distinct answers for "unknown source" and "bad signature" would
+    /// let anyone enumerate the configured source codes; the sender's operator finds the reason in our log instead.
+    /// </summary>
+    public static ProblemHttpResult Unauthenticated() => Problems.Of(
+        StatusCodes.Status401Unauthorized,
+        "unauthenticated",
+        "The event is not authenticated.",
+        $"Send {SourceHeader}, {TimestampHeader} (Unix seconds, within {MaxClockSkew.TotalSeconds:0} s of our clock) and {SignatureHeader} (docs/design.md §4.1).");
+
+    /// <summary>True when authentic; otherwise logs the reason (never a secret) for the sender's operator.</summary>
+    public bool Authenticate(string? source, string? timestamp, string? signature, ReadOnlySpan<byte> body)
+    {
+        var refusal = Verify(source, timestamp, signature, body);
+        if (refusal is null)
+        {
+            return true;
+        }
+
+        // A source header can be kilobytes long; the first characters identify a sender, the rest would only flood the log.
+        var shown = source is { Length: > 64 } ? source[..64] + "…" : source;
+        logger.LogInformation("One-stop event from source {Source} refused: {Reason}", shown, refusal);
+        return false;
+    }
+
+    /// <summary>Null when authentic, else the reason (for the server log; it never reveals a secret).</summary>
     public string? Verify(string? source, string? timestamp, string? signature, ReadOnlySpan<byte> body)
     {
         if (string.IsNullOrEmpty(source) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
@@ -24,11 +54,10 @@ public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, Ti
             return $"The {SourceHeader}, {TimestampHeader} and {SignatureHeader} headers are required.";
         }
 
-        if (!options.CurrentValue.Sources.TryGetValue(source, out var configured) || configured.Secrets.All(string.IsNullOrEmpty))
-        {
-            return "Unknown source.";
-        }
-
+        var secrets = options.CurrentValue.Sources.TryGetValue(source, out var configured)
+            ? configured.Secrets.Where(s => !string.IsNullOrEmpty(s)).ToList()
+            : [];
+        var known = secrets.Count > 0;
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             || Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds) > MaxClockSkew.TotalSeconds)
         {
@@ -50,7 +79,13 @@ public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, Ti
             return "The signature must be sha256=<hex>.";
         }
 
-        foreach (var secret in configured.Secrets.Where(s => !string.IsNullOrEmpty(s)))
+        if (!known)
+        {
+            _ = CryptographicOperations.FixedTimeEquals(Mac(UnknownSourceSecret, timestamp, body), expected);
+            return "Unknown source.";
+        }
+
+        foreach (var secret in secrets)
         {
             if (CryptographicOperations.FixedTimeEquals(Mac(secret, timestamp, body), expected))
             {

@@ -14,59 +14,101 @@ public static class IndexEndpoints
         return app;
     }
 
+    private const int MaxUnitCodeLength = 64;
+    private const int MaxParameterLength = 64;
+
+    /// <summary>
+    /// Periods lie within these dates: wide enough for any "everything" query (from=2000-01-01&amp;to=2100-12-31), and
+    /// far from DateTime's limits, where "start of day in Vietnam, in UTC" and "to + 1 day" overflow.
+    /// </summary>
+    public static readonly DateOnly EarliestDate = new(1900, 1, 1);
+    public static readonly DateOnly LatestDate = new(2999, 12, 31);
+
     /// <summary>`GET /api/v1/index?unit=&amp;from=&amp;to=&amp;children=`: dates are local (Asia/Ho_Chi_Minh) and inclusive.</summary>
     private static async Task<Results<Ok<IndexAnswer>, ProblemHttpResult>> GetIndexAsync(
         string? unit, string? from, string? to, string? children, IndexQuery query, SendWindow window, TimeProvider time, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(unit))
-        {
-            errors["unit"] = ["Required: the unit code."];
-        }
-
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var unitCode = UnitCode(unit, errors);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), window.Zone).DateTime);
         var toDate = ParseDate(to, "to", today, errors);
         var fromDate = ParseDate(from, "from", new DateOnly(toDate.Year, toDate.Month, 1), errors);
-        if (fromDate > toDate)
+        if (fromDate > toDate && !errors.ContainsKey("from") && !errors.ContainsKey("to"))
         {
             errors["from"] = ["Must not be after 'to'."];
         }
 
-        var includeChildren = true;
-        if (children is not null && !bool.TryParse(children, out includeChildren))
-        {
-            errors["children"] = ["Must be true or false."];
-        }
-
+        var includeChildren = ParseChildren(children, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors, StatusCodes.Status400BadRequest);
         }
 
-        var found = await query.FindUnitAsync(unit!.Trim(), ct);
+        var found = await query.FindUnitAsync(unitCode!, ct);
         if (found is null)
         {
-            return Problems.Of(StatusCodes.Status404NotFound, "unknown-unit", $"No unit has the code '{unit}'.");
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-unit", "No unit has this code.", unitCode);
         }
 
         var counts = await query.CountAsync(found.Id, includeChildren, StartOf(fromDate, window.Zone), StartOf(toDate.AddDays(1), window.Zone), ct);
         return TypedResults.Ok(new IndexAnswer(new UnitView(found.Code, found.Name), fromDate, toDate, includeChildren, IndexReport.From(counts)));
     }
 
+    private static string? UnitCode(string? unit, Dictionary<string, string[]> errors)
+    {
+        var check = ExternalText.Check(unit ?? "", MaxUnitCodeLength);
+        if (!check.IsValid || check.Value is null)
+        {
+            errors["unit"] = [check.Error ?? "Required: the unit code."];
+        }
+
+        return check.Value;
+    }
+
     private static DateOnly ParseDate(string? value, string field, DateOnly fallback, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        var check = ExternalText.Check(value ?? "", MaxParameterLength);
+        if (!check.IsValid)
+        {
+            errors[field] = [check.Error!];
+            return fallback;
+        }
+
+        if (check.Value is null)
         {
             return fallback;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(check.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            errors[field] = ["Must be a date yyyy-MM-dd."];
+            return fallback;
         }
 
-        errors[field] = ["Must be a date yyyy-MM-dd."];
-        return fallback;
+        if (date < EarliestDate || date > LatestDate)
+        {
+            errors[field] = [$"Must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}."];
+            return fallback;
+        }
+
+        return date;
+    }
+
+    private static bool ParseChildren(string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        var check = ExternalText.Check(value, MaxParameterLength);
+        if (check.Value is not null && bool.TryParse(check.Value, out var children))
+        {
+            return children;
+        }
+
+        errors["children"] = [check.Error ?? "Must be true or false."];
+        return true;
     }
 
     private static DateTimeOffset StartOf(DateOnly date, TimeZoneInfo zone)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sipas.Bot.Conversations;
@@ -12,6 +13,11 @@ namespace Sipas.Bot.Channels.Simulator;
 /// <summary>The development phone (docs/design.md §4.3): a page and a JSON API, mapped only while the simulator provider is enabled.</summary>
 public static class SimulatorEndpoints
 {
+    private const int MaxBodyBytes = 16 * 1024;
+    private const int MaxTextLength = 2000;
+    private const int MaxMessageIdLength = 200;
+    private const int MaxPhoneLength = 32;
+
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
         if (!app.ServiceProvider.GetRequiredService<SimulatorChannel>().IsEnabled)
@@ -48,74 +54,86 @@ public static class SimulatorEndpoints
     private static async Task<Results<Ok<List<MessageView>>, ProblemHttpResult>> ListMessagesAsync(
         string? phone, SipasDbContext db, PersonalDataProtector personalData, CancellationToken ct)
     {
-        var parsed = VietnamesePhone.TryParse(phone);
+        var check = ExternalText.Check(phone ?? "", MaxPhoneLength);
+        var parsed = check.Value is null ? null : VietnamesePhone.TryParse(check.Value);
         if (parsed is null)
         {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["phone"] = ["A Vietnamese phone number is required, e.g. 0912345678."] }, StatusCodes.Status400BadRequest);
+            return Problems.Invalid("phone", check.Error ?? "A Vietnamese phone number is required, e.g. 0912345678.", StatusCodes.Status400BadRequest);
         }
 
         return TypedResults.Ok(await MessagesAsync(db, personalData.Hash(parsed.E164), ct));
     }
 
+    /// <summary>The body is read and checked field by field (not bound), so a wrong JSON type is a 400 naming the field.</summary>
     private static async Task<Results<Ok<ReplyResult>, ProblemHttpResult>> ReplyAsync(
-        SimulatedReply? reply, SipasDbContext db, AdvanceConversation conversation, SimulatorChannel simulator, PersonalDataProtector personalData, CancellationToken ct)
+        HttpRequest request, SipasDbContext db, AdvanceConversation conversation, SimulatorChannel simulator, PersonalDataProtector personalData, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var text = reply?.Text?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > 2000)
+        if (!RequestBody.IsJson(request.ContentType))
         {
-            errors["text"] = ["Required, at most 2000 characters."];
+            return RequestBody.NotJson();
         }
 
-        var address = await AddressAsync(reply, db, personalData, errors, ct);
-        if (errors.Count > 0)
+        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
+        if (!body.Succeeded)
         {
-            return Problems.Invalid(errors, StatusCodes.Status400BadRequest);
+            return body.Problem;
         }
 
-        var messageId = string.IsNullOrWhiteSpace(reply!.MessageId) ? "sim-" + Guid.CreateVersion7().ToString("N") : reply.MessageId.Trim();
+        var parsed = RequestBody.ParseObject(body.Value);
+        if (!parsed.Succeeded)
+        {
+            return parsed.Problem;
+        }
+
+        using var document = parsed.Value;
+        var fields = new JsonFields();
+        var root = document.RootElement;
+        var text = fields.Text(root, "text", required: true, MaxTextLength, TextShape.Paragraphs);
+        var messageId = fields.Text(root, "messageId", required: false, MaxMessageIdLength);
+        var address = await AddressAsync(root, fields, db, personalData, ct);
+        if (fields.Errors.Count > 0)
+        {
+            return Problems.Invalid(fields.Errors, StatusCodes.Status400BadRequest);
+        }
+
+        messageId ??= "sim-" + Guid.CreateVersion7().ToString("N");
         var answers = await conversation.HandleAsync(new InboundReply(simulator, address!, messageId, text!), ct);
         return TypedResults.Ok(new ReplyResult(messageId, answers));
     }
 
-    private static async Task<string?> AddressAsync(SimulatedReply? reply, SipasDbContext db, PersonalDataProtector personalData, Dictionary<string, string[]> errors, CancellationToken ct)
+    private static async Task<string?> AddressAsync(JsonElement root, JsonFields fields, SipasDbContext db, PersonalDataProtector personalData, CancellationToken ct)
     {
-        if (!string.IsNullOrWhiteSpace(reply?.Phone))
+        var rawPhone = fields.Text(root, "phone", required: false, MaxPhoneLength);
+        if (rawPhone is not null)
         {
-            var phone = VietnamesePhone.TryParse(reply.Phone);
-            if (phone is null)
-            {
-                errors["phone"] = ["Not a valid Vietnamese phone number."];
-            }
-
-            return phone?.E164;
+            var phone = VietnamesePhone.TryParse(rawPhone);
+            return phone?.E164 ?? fields.Error<string>("phone", "Not a valid Vietnamese phone number.");
         }
 
-        if (!string.IsNullOrWhiteSpace(reply?.Thread))
+        var thread = fields.Text(root, "thread", required: false, maxLength: 64);
+        if (thread is not null)
         {
             byte[] hash;
             try
             {
-                hash = Convert.FromHexString(reply.Thread);
+                hash = Convert.FromHexString(thread);
             }
             catch (FormatException)
             {
-                errors["thread"] = ["Unknown thread."];
-                return null;
+                return fields.Error<string>("thread", "Unknown thread.");
             }
 
             var encrypted = await db.OutboundMessages.AsNoTracking()
                 .Where(m => m.Channel == ChannelKind.Simulator && m.RecipientHash == hash)
                 .Select(m => m.RecipientEncrypted).FirstOrDefaultAsync(ct);
-            if (encrypted is null)
-            {
-                errors["thread"] = ["Unknown thread."];
-            }
-
-            return encrypted is null ? null : personalData.Decrypt(encrypted);
+            return encrypted is null ? fields.Error<string>("thread", "Unknown thread.") : personalData.Decrypt(encrypted);
         }
 
-        errors["phone"] = ["Give the phone (or the thread of /api/v1/dev/threads) that answers."];
+        if (!fields.Errors.ContainsKey("phone") && !fields.Errors.ContainsKey("thread"))
+        {
+            fields.Error("phone", "Give the phone (or the thread of /api/v1/dev/threads) that answers.");
+        }
+
         return null;
     }
 
@@ -131,8 +149,6 @@ public static class SimulatorEndpoints
             .ToListAsync(ct);
         return [.. sent.Concat(received).OrderBy(m => m.At)];
     }
-
-    public sealed record SimulatedReply(string? Phone, string? Thread, string? Text, string? MessageId);
 
     public sealed record ReplyResult(string MessageId, IReadOnlyList<string> Replies);
 
