@@ -1,4 +1,5 @@
 using Sipas.Bot.Channels.Simulator;
+using Sipas.Bot.Cli;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Hosting;
 using Sipas.Bot.OneStop;
@@ -6,6 +7,11 @@ using Sipas.Bot.Operations;
 using Sipas.Bot.Results;
 using Sipas.Data;
 using Sipas.Scheduler;
+
+if (SipasCli.Handles(args))
+{
+    return await SipasCli.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSipasLogging(builder.Configuration);
@@ -17,11 +23,16 @@ await using var database = await SipasDatabase.PrepareAsync(builder.Configuratio
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
 builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
 builder.Services.AddOneStopEvents(builder.Configuration);
+builder.Services.AddOneStopSources();
 builder.Services.AddChannelsAndConversations();
-builder.Services.AddSipasOperations();
+builder.Services.AddSipasOperations(builder.Configuration);
 
-var app = builder.Build();
-await app.Services.MigrateSipasDatabaseAsync();
+await using var app = builder.Build();
+if (!await app.PrepareSchemaAsync(database))
+{
+    return 1;
+}
+
 app.Services.RegisterSipasRecurringJobs();
 app.LogStartup(role, database);
 
@@ -36,6 +47,7 @@ if (role.ServesWeb)
 
 app.MapOperations();
 await app.RunAsync();
+return 0;
 
 /// <summary>Exposed for the in-process test host.</summary>
 public partial class Program;

@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace Sipas.Bot.OneStop;
 
 /// <summary>
 /// Checks `X-Sipas-Signature: sha256=hex(HMAC-SHA256(secret, "{timestamp}.{raw body}"))` against each active
-/// secret of the source, and that `X-Sipas-Timestamp` is within five minutes of our clock.
+/// secret of the source (configured or stored, <see cref="OneStopSecrets"/>), and that `X-Sipas-Timestamp` is within
+/// five minutes of our clock.
 /// </summary>
-public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, TimeProvider time)
+public sealed class OneStopSignature(OneStopSecrets sources, TimeProvider time)
 {
     public const string SourceHeader = "X-Sipas-Source";
     public const string TimestampHeader = "X-Sipas-Timestamp";
@@ -24,7 +24,8 @@ public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, Ti
             return $"The {SourceHeader}, {TimestampHeader} and {SignatureHeader} headers are required.";
         }
 
-        if (!options.CurrentValue.Sources.TryGetValue(source, out var configured) || configured.Secrets.All(string.IsNullOrEmpty))
+        var secrets = sources.For(source);
+        if (secrets.Count == 0)
         {
             return "Unknown source.";
         }
@@ -50,7 +51,7 @@ public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, Ti
             return "The signature must be sha256=<hex>.";
         }
 
-        foreach (var secret in configured.Secrets.Where(s => !string.IsNullOrEmpty(s)))
+        foreach (var secret in secrets)
         {
             if (CryptographicOperations.FixedTimeEquals(Mac(secret, timestamp, body), expected))
             {

@@ -41,6 +41,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__Sipas"] = connectionString,
+            ["Sipas__MigrateOnStart"] = "true",
             ["Sipas__PersonalDataKey"] = TestPostgres.PersonalDataKey,
             ["Sipas__Role"] = role,
             ["OneStop__Sources__igate__Secrets__0"] = Support.SipasFactory.Secret,
