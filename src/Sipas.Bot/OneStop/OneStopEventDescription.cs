@@ -66,24 +66,24 @@ public static class OneStopEventDescription
     public sealed record ResultReturnedBody(
         [property: Required, MaxLength(100), Description("The sender's id of this event; a repeat with the same id and body is answered 200.")] string EventId,
         [property: Required, AllowedValues(ResultReturnedEvent.Type), Description("Always dossier.result_returned.")] string Type,
-        [property: Description("When the event happened, ISO 8601 with an offset.")] DateTimeOffset? OccurredAt,
         [property: Required] DossierBody Dossier,
         [property: Required] CitizenBody Citizen,
-        [property: MaxLength(64), Description("Code of the official who handled the dossier.")] string? OfficialCode);
+        [property: Description("When the event happened, ISO 8601 with an offset.")] DateTimeOffset? OccurredAt = null,
+        [property: MaxLength(64), Description("Code of the official who handled the dossier.")] string? OfficialCode = null);
 
     public sealed record DossierBody(
         [property: Required, MaxLength(100), Description("The dossier's code; one dossier gets at most one invitation.")] string Code,
-        [property: MaxLength(64), Description("National code of the administrative procedure; an unknown code is recorded and flagged.")] string? ProcedureCode,
-        [property: MaxLength(500)] string? ProcedureName,
         [property: Required, MaxLength(64), Description("Code of the unit that handled the dossier; an unknown code is recorded and flagged.")] string UnitCode,
-        [property: MaxLength(300)] string? UnitName,
-        DateTimeOffset? ReceivedAt,
-        DateTimeOffset? DueAt,
         [property: Required, Description("When the result was handed back, ISO 8601 with an offset, not in the future.")] DateTimeOffset ReturnedAt,
-        [property: AllowedValues("counter", "post", "online", null)] string? ReturnMethod);
+        [property: MaxLength(64), Description("National code of the administrative procedure; an unknown code is recorded and flagged.")] string? ProcedureCode = null,
+        [property: MaxLength(500)] string? ProcedureName = null,
+        [property: MaxLength(300)] string? UnitName = null,
+        DateTimeOffset? ReceivedAt = null,
+        DateTimeOffset? DueAt = null,
+        [property: AllowedValues("counter", "post", "online", null)] string? ReturnMethod = null);
 
     public sealed record CitizenBody(
         [property: Required, MaxLength(32), Description("A Vietnamese phone in any common form (0912345678, 84912345678, +84 912 345 678); stored encrypted.")] string Phone,
-        [property: MaxLength(200), Description("Stored encrypted.")] string? Name,
-        [property: AllowedValues("sms", "zalo", "telegram", null)] string? PreferredChannel);
+        [property: MaxLength(200), Description("Stored encrypted.")] string? Name = null,
+        [property: AllowedValues("sms", "zalo", "telegram", null)] string? PreferredChannel = null);
 }

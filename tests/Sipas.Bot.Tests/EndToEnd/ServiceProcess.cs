@@ -29,6 +29,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public string Output => string.Join('\n', _output);
 
     public static ServiceProcess Start(string connectionString, string role, IReadOnlyDictionary<string, string>? settings = null)
@@ -133,7 +135,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The service as built next to these tests, in the same configuration (Debug or Release).</summary>
-    private static string BotAssembly()
+    internal static string BotAssembly()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

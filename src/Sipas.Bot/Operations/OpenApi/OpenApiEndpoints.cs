@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -16,7 +17,7 @@ public static class OpenApiEndpoints
     public const string ProblemContentType = "application/problem+json";
 
     public static IServiceCollection AddSipasOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(DocumentName, options => options.AddDocumentTransformer(DescribeAsync));
+        services.AddOpenApi(DocumentName, options => options.AddDocumentTransformer(DescribeAsync).AddSchemaTransformer(AllowedValuesAsEnum));
 
     public static IEndpointRouteBuilder MapSipasOpenApi(this IEndpointRouteBuilder app)
     {
@@ -53,6 +54,19 @@ public static class OpenApiEndpoints
                     Content = new Dictionary<string, OpenApiMediaType> { [ProblemContentType] = new() { Schema = ProblemSchema(document) } },
                 });
             }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>`[AllowedValues]` on a property becomes the schema's `enum`, so clients see e.g. counter/post/online.</summary>
+    private static Task AllowedValuesAsEnum(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        var allowed = context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true)
+            .OfType<AllowedValuesAttribute>().FirstOrDefault();
+        if (allowed is not null)
+        {
+            schema.Enum = [.. allowed.Values.Select(v => v is null ? JsonValue.Create((string?)null)! : JsonValue.Create(v.ToString())!)];
         }
 
         return Task.CompletedTask;
