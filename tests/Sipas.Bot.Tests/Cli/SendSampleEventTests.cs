@@ -47,5 +47,9 @@ public sealed class SendSampleEventTests : IAsyncLifetime
     }
 
     private Task<CommandResult> SendAsync(string[] args, Dictionary<string, string?> settings) =>
-        CommandRunner.RunAsync(_factory.ConnectionString, ["send-sample-event", "--url", "http://localhost", .. args], settings, _factory.Server.CreateHandler());
+        CommandRunner.RunAsync(
+            _factory.ConnectionString,
+            ["send-sample-event", .. args.Contains("--url") ? args : ["--url", "http://localhost", .. args]],
+            settings,
+            _factory.Server.CreateHandler());
 }
