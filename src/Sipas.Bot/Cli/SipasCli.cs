@@ -11,10 +11,10 @@ public static class SipasCli
 {
     /// <summary>The commands of <see cref="Root"/>, known before any configuration is read (a test keeps the two equal).</summary>
     internal static readonly string[] CommandNames = ["migrate", "send-sample-event", "import-units", "import-procedures", "source"];
-    private static readonly string[] HelpWords = ["--help", "-h", "-?"];
+    private static readonly string[] RootOptions = ["--help", "-h", "-?", "--version"];
 
-    /// <summary>True when <paramref name="args"/> start with a command or ask for help; anything else (`--urls …`) is the service's.</summary>
-    public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && (HelpWords.Contains(args[0]) || CommandNames.Contains(args[0]));
+    /// <summary>True when <paramref name="args"/> start with a command, or ask for help or the version; anything else (`--urls …`) is the service's.</summary>
+    public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && (RootOptions.Contains(args[0]) || CommandNames.Contains(args[0]));
 
     public static Task<int> RunAsync(string[] args, CliHost? host = null, CancellationToken ct = default)
     {
