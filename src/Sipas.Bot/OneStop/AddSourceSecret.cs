@@ -26,7 +26,14 @@ public sealed partial class AddSourceSecret(SipasDbContext db, PersonalDataProte
         }
 
         var now = time.GetUtcNow();
-        var sourceId = await SourceIdAsync(code, now, ct);
+        var existingId = await db.OneStopSources.Where(s => s.Code == code).Select(s => (Guid?)s.Id).SingleOrDefaultAsync(ct);
+        // Checked again under the lock below; this only keeps a refused command from leaving a new source row behind.
+        if (existingId is null && Refusal(code, rotate, stored: 0, configuredSecrets) is { } early)
+        {
+            return early;
+        }
+
+        var sourceId = existingId ?? await AddSourceAsync(code, now, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Two operators adding a secret to the same source at once queue up here instead of both adding one.
         await db.Database.ExecuteSqlAsync($"SELECT id FROM one_stop_sources WHERE id = {sourceId} FOR UPDATE", ct);
@@ -35,15 +42,9 @@ public sealed partial class AddSourceSecret(SipasDbContext db, PersonalDataProte
             .OrderByDescending(s => s.CreatedAt)
             .ToListAsync(ct);
 
-        if (!rotate && active.Count + configuredSecrets > 0)
+        if (Refusal(code, rotate, active.Count, configuredSecrets) is { } refusal)
         {
-            return new SourceSecretOutcome.Refused(
-                $"Source {code} already has {Describe(active.Count, configuredSecrets)}; use `source rotate {code}` to add another one.");
-        }
-
-        if (rotate && active.Count + configuredSecrets == 0)
-        {
-            return new SourceSecretOutcome.Refused($"Source {code} has no secret to rotate; use `source add {code}` first.");
+            return refusal;
         }
 
         var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
@@ -64,14 +65,15 @@ public sealed partial class AddSourceSecret(SipasDbContext db, PersonalDataProte
             [.. retired.Select(s => new StoredSecret(s.Id, s.CreatedAt))]);
     }
 
-    private async Task<Guid> SourceIdAsync(string code, DateTimeOffset now, CancellationToken ct)
+    private static SourceSecretOutcome.Refused? Refusal(string code, bool rotate, int stored, int configured) => (rotate, stored + configured) switch
     {
-        var id = await db.OneStopSources.Where(s => s.Code == code).Select(s => (Guid?)s.Id).SingleOrDefaultAsync(ct);
-        if (id is { } known)
-        {
-            return known;
-        }
+        (false, > 0) => new($"Source {code} already has {Describe(stored, configured)}; use `source rotate {code}` to add another one."),
+        (true, 0) => new($"Source {code} has no secret to rotate; use `source add {code}` first."),
+        _ => null,
+    };
 
+    private async Task<Guid> AddSourceAsync(string code, DateTimeOffset now, CancellationToken ct)
+    {
         db.OneStopSources.Add(new OneStopSource { Id = Guid.CreateVersion7(), Code = code, CreatedAt = now });
         try
         {

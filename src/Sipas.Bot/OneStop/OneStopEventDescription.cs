@@ -19,7 +19,6 @@ public static class OneStopEventDescription
             $"with the Unix-seconds timestamp of {OneStopSignature.TimestampHeader} (at most 300 s from the server clock). " +
             $"The body is at most {OneStopEndpoints.MaxBodyBytes / 1024} KiB of UTF-8 JSON; unknown fields are ignored. " +
             "One dossier gets at most one invitation, whatever the number of events about it.")
-        .Accepts<ResultReturnedBody>("application/json")
         .Produces<OneStopEndpoints.EventAnswer>(StatusCodes.Status202Accepted)
         .Produces<OneStopEndpoints.EventAnswer>(StatusCodes.Status200OK)
         .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -28,8 +27,19 @@ public static class OneStopEventDescription
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
         .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-        .AddOpenApiOperationTransformer((operation, _, _) =>
+        .AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {
+            // Declared here rather than with Accepts<T>(): that metadata would make routing answer a wrong content
+            // type itself, before the handler's own 415 problem.
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The event, UTF-8 JSON; the signature covers these exact bytes.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ResultReturnedBody), parameterDescription: null, ct) },
+                },
+            };
             operation.Parameters ??= [];
             operation.Parameters.Add(Header(OneStopSignature.SourceHeader, "The sending system's code, as configured or added with `source add`.", pattern: null));
             operation.Parameters.Add(Header(OneStopSignature.TimestampHeader, "Unix seconds when the event was signed; refused when more than 300 s from the server clock.", "^[0-9]+$"));
@@ -42,7 +52,6 @@ public static class OneStopEventDescription
             Describe(operation, "413", $"The body is longer than {OneStopEndpoints.MaxBodyBytes / 1024} KiB.");
             Describe(operation, "415", "The content type is not application/json (UTF-8).");
             Describe(operation, "422", "Invalid fields; `errors` maps each field's JSON path (e.g. citizen.phone) to its messages.");
-            return Task.CompletedTask;
         });
 
     private static OpenApiParameter Header(string name, string description, string? pattern) => new()

@@ -79,6 +79,7 @@ public sealed partial class SourceCommandTests
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
         await using var db = TestDatabase.Open(connectionString);
         Assert.Equal(0, await db.OneStopSourceSecrets.CountAsync());
+        Assert.Equal(0, await db.OneStopSources.CountAsync());
     }
 
     [Fact]

@@ -110,6 +110,16 @@ public sealed class OpenApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EveryReference_PointsToADeclaredSchema()
+    {
+        var declared = _document["components"]!["schemas"]!.AsObject().Select(s => "#/components/schemas/" + s.Key).ToHashSet();
+        var references = Descendants(_document).OfType<JsonObject>().Where(o => o.ContainsKey("$ref")).Select(o => (string)o["$ref"]!).ToList();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, reference => Assert.Contains(reference, declared));
+    }
+
+    [Fact]
     public void HealthProbes_AreDescribed()
     {
         Assert.NotNull(Operation("/health/live", "GET"));
@@ -120,6 +130,13 @@ public sealed class OpenApiTests : IAsyncLifetime
         _document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
             .Where(o => o.Key is "get" or "post" or "put" or "patch" or "delete" or "head" or "options")
             .Select(o => (path.Key, o.Key.ToUpperInvariant(), o.Value!.AsObject())));
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node) => node switch
+    {
+        JsonObject o => o.Select(p => p.Value).OfType<JsonNode>().SelectMany(Descendants).Prepend(node),
+        JsonArray a => a.OfType<JsonNode>().SelectMany(Descendants).Prepend(node),
+        _ => [node],
+    };
 
     private JsonObject Operation(string path, string method) => Operations().Single(o => o.Path == path && o.Method == method).Operation;
 
