@@ -6,6 +6,7 @@ using Sipas.Testing;
 
 namespace Sipas.Bot.Tests.Operations;
 
+[Collection(ProcessTests.Name)]
 public sealed class MigrationTests
 {
     [Theory]
