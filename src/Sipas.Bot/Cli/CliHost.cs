@@ -30,8 +30,9 @@ public sealed class CliHost
     public static CliHost Create(
         IReadOnlyDictionary<string, string?>? settings = null, TextWriter? output = null, TextWriter? error = null, HttpMessageHandler? http = null)
     {
-        // The web builder is used only for its configuration sources, so a command sees exactly what the service sees.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // The web builder is used only for its configuration sources, so a command sees exactly what the service sees;
+        // a command is over in seconds, so it does not watch the settings files for changes.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
