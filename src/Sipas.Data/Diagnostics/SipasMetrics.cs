@@ -69,9 +69,17 @@ public sealed class SipasMetrics : IDisposable
         _oneStopEvents.Add(1, new("outcome", outcome), new("status", statusCode));
     }
 
-    /// <summary>An invitation moved from one state to another (call after the guarded update changed a row).</summary>
-    public void InvitationMoved(InvitationState from, InvitationState to) =>
-        _invitationTransitions.Add(1, new("from", Name(from)), new("to", Name(to)));
+    /// <summary>
+    /// <paramref name="count"/> invitations moved from one state to another: call with the number of rows the guarded
+    /// update changed (a bulk update, such as expiry, passes its row count; 0 records nothing).
+    /// </summary>
+    public void InvitationMoved(InvitationState from, InvitationState to, int count = 1)
+    {
+        if (count > 0)
+        {
+            _invitationTransitions.Add(count, new("from", Name(from)), new("to", Name(to)));
+        }
+    }
 
     /// <summary>A provider accepted a message after <paramref name="duration"/>.</summary>
     public void MessageSent(ChannelKind channel, string provider, TimeSpan duration) => Send(channel, provider, "accepted", duration);
