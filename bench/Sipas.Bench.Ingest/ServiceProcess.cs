@@ -100,6 +100,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static void Configure(IDictionary<string, string?> env, Settings settings, int port)
     {
         env["ConnectionStrings__Sipas"] = settings.ConnectionString;
+        env["Sipas__MigrateOnStart"] = "true";
         env["Sipas__PersonalDataKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         env["Sipas__Role"] = settings.Role;
         env[$"OneStop__Sources__{settings.Source}__Secrets__0"] = settings.Secret;

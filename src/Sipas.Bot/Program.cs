@@ -1,5 +1,6 @@
 using Sipas.Bot.Channels;
 using Sipas.Bot.Channels.Simulator;
+using Sipas.Bot.Cli;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Hosting;
 using Sipas.Bot.Http;
@@ -8,6 +9,11 @@ using Sipas.Bot.Operations;
 using Sipas.Bot.Results;
 using Sipas.Data;
 using Sipas.Scheduler;
+
+if (SipasCli.Handles(args))
+{
+    return await SipasCli.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddSipasLogging(builder.Configuration);
@@ -20,12 +26,17 @@ builder.Services.AddSipasProblems();
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
 builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
 builder.Services.AddOneStopEvents(builder.Configuration);
+builder.Services.AddOneStopSources();
 builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddConversations();
-builder.Services.AddSipasOperations();
+builder.Services.AddSipasOperations(builder.Configuration);
 
-var app = builder.Build();
-await app.Services.MigrateSipasDatabaseAsync();
+await using var app = builder.Build();
+if (!await app.PrepareSchemaAsync(database))
+{
+    return 1;
+}
+
 app.Services.RegisterSipasRecurringJobs();
 app.LogStartup(role, database);
 if (!app.CheckChannels(role))

@@ -19,6 +19,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(personalData);
         services.AddScoped<IndexQuery>();
         services.AddSingleton<Failpoints>();
+        services.TryAddSingleton<SipasMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

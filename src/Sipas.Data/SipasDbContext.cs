@@ -8,6 +8,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<Procedure> Procedures => Set<Procedure>();
     public DbSet<OneStopSource> OneStopSources => Set<OneStopSource>();
+    public DbSet<OneStopSourceSecret> OneStopSourceSecrets => Set<OneStopSourceSecret>();
     public DbSet<Dossier> Dossiers => Set<Dossier>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
@@ -45,6 +46,11 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         {
             e.HasIndex(s => s.Code).IsUnique();
             e.Property(s => s.Code).HasMaxLength(64);
+        });
+        modelBuilder.Entity<OneStopSourceSecret>(e =>
+        {
+            e.HasIndex(s => s.SourceId);
+            e.HasOne(s => s.Source).WithMany().HasForeignKey(s => s.SourceId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<Dossier>(e =>
         {

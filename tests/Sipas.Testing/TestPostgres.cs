@@ -29,6 +29,18 @@ public static class TestPostgres
         return cluster.ConnectionStringFor(name);
     }
 
+    /// <summary>A database with no schema at all, as a new production database is before its first `migrate`.</summary>
+    public static async Task<string> CreateEmptyDatabaseAsync(string? prefix = null)
+    {
+        var cluster = await Cluster.Value;
+        var name = $"{prefix ?? "empty"}_{Guid.NewGuid():N}".ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(cluster.ConnectionStringFor("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0", connection);
+        await command.ExecuteNonQueryAsync();
+        return cluster.ConnectionStringFor(name);
+    }
+
     private static async Task<PostgresCluster> StartAsync()
     {
         var directory = TestClusters.NewFolder();

@@ -24,6 +24,7 @@ public sealed class OutboundMessenger(
     ChannelRouter router,
     PersonalDataProtector personalData,
     Failpoints failpoints,
+    SipasMetrics metrics,
     IOptions<MessageOptions> options,
     TimeProvider time,
     ILogger<OutboundMessenger> logger) : IPendingMessageDelivery
@@ -79,11 +80,30 @@ public sealed class OutboundMessenger(
 
         var message = await db.OutboundMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
         var provider = router.Get(message.Provider);
+        var started = time.GetTimestamp();
         var result = provider is { IsEnabled: true }
             ? await CallAsync(provider, message, ct)
             : new ChannelSendResult.Failed($"Provider '{message.Provider}' is not enabled.", Permanent: false);
         failpoints.Hit(Failpoints.AfterProviderCall);
-        return await RecordAsync(message, attempt, provider?.ResendIsSafe ?? false, result, ct);
+        var delivery = await RecordAsync(message, attempt, provider?.ResendIsSafe ?? false, result, ct);
+        Count(message, delivery, time.GetElapsedTime(started));
+        return delivery;
+    }
+
+    private void Count(OutboundMessage message, Delivery delivery, TimeSpan took)
+    {
+        switch (delivery)
+        {
+            case Delivery.Accepted:
+                metrics.MessageSent(message.Channel, message.Provider, took);
+                break;
+            case Delivery.Unknown:
+                metrics.MessageOutcomeUnknown(message.Channel, message.Provider, took);
+                break;
+            default:
+                metrics.MessageFailed(message.Channel, message.Provider, took, retryable: delivery is Delivery.RetryLater);
+                break;
+        }
     }
 
     private async Task<int?> ClaimAsync(Guid messageId, DateTimeOffset now, CancellationToken ct)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Sipas.Bot.Channels;
 using Sipas.Data;
+using Sipas.Data.Diagnostics;
 using Sipas.Data.Model;
 using Sipas.Data.Privacy;
 
@@ -24,6 +25,7 @@ public sealed class AdvanceConversation(
     ConversationTexts texts,
     QuestionnaireItems questionnaires,
     PersonalDataProtector personalData,
+    SipasMetrics metrics,
     TimeProvider time,
     ILogger<AdvanceConversation> logger)
 {
@@ -76,8 +78,11 @@ public sealed class AdvanceConversation(
 
         var outgoing = messenger.Compose(reply.Provider, reply.Address, purpose, answer, $"reply:{inbound.Id}", conversation?.InvitationId, conversation?.Id);
         db.OutboundMessages.Add(outgoing);
+        var moves = InvitationMoves();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        metrics.ReplyReceived(reply.Channel);
+        moves.ForEach(move => metrics.InvitationMoved(move.From, move.To));
 
         await messenger.DeliverAsync(outgoing.Id, ct);
         return [answer];
@@ -142,6 +147,13 @@ public sealed class AdvanceConversation(
         invitation.State = InvitationState.Completed;
         return (texts.Thanks(invitation.Dossier!.Unit!.Name), MessagePurpose.Thanks);
     }
+
+    /// <summary>The invitation state changes this step is about to save, read from the change tracker so no branch has to report its own.</summary>
+    private List<(InvitationState From, InvitationState To)> InvitationMoves() =>
+        [.. db.ChangeTracker.Entries<Invitation>()
+            .Select(e => e.Property(i => i.State))
+            .Where(state => state.IsModified && state.OriginalValue != state.CurrentValue)
+            .Select(state => (state.OriginalValue, state.CurrentValue))];
 
     private async Task OptOutAsync(ChannelKind channel, byte[] addressHash, DateTimeOffset now, CancellationToken ct)
     {

@@ -19,7 +19,7 @@ public static class OneStopEndpoints
 
     public static IEndpointRouteBuilder MapOneStopEvents(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/one-stop/events", ReceiveAsync).WithName("ReceiveOneStopEvent");
+        app.MapPost("/api/v1/one-stop/events", ReceiveAsync).WithName("ReceiveOneStopEvent").DescribeOneStopEvent().CountEventsReceived();
         return app;
     }
 

@@ -2,16 +2,16 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Sipas.Bot.Http;
 
 namespace Sipas.Bot.OneStop;
 
 /// <summary>
 /// Checks `X-Sipas-Signature: sha256=hex(HMAC-SHA256(secret, "{timestamp}.{raw body}"))` against each active
-/// secret of the source, and that `X-Sipas-Timestamp` is within five minutes of our clock.
+/// secret of the source (configured or stored, <see cref="OneStopSecrets"/>), and that `X-Sipas-Timestamp` is within
+/// five minutes of our clock.
 /// </summary>
-public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, TimeProvider time, ILogger<OneStopSignature> logger)
+public sealed class OneStopSignature(OneStopSecrets sources, TimeProvider time, ILogger<OneStopSignature> logger)
 {
     public const string SourceHeader = "X-Sipas-Source";
     public const string TimestampHeader = "X-Sipas-Timestamp";
@@ -54,9 +54,7 @@ public sealed class OneStopSignature(IOptionsMonitor<OneStopOptions> options, Ti
             return $"The {SourceHeader}, {TimestampHeader} and {SignatureHeader} headers are required.";
         }
 
-        var secrets = options.CurrentValue.Sources.TryGetValue(source, out var configured)
-            ? configured.Secrets.Where(s => !string.IsNullOrEmpty(s)).ToList()
-            : [];
+        var secrets = sources.For(source);
         var known = secrets.Count > 0;
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             || Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds) > MaxClockSkew.TotalSeconds)

@@ -3,28 +3,39 @@ using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Sipas.Bot.Operations.Metrics;
+using Sipas.Bot.Operations.OpenApi;
 using Sipas.Data;
 
 namespace Sipas.Bot.Operations;
 
 public static class OperationsEndpoints
 {
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
 
-    public static IServiceCollection AddSipasOperations(this IServiceCollection services)
+    public static IServiceCollection AddSipasOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
+        services.AddSipasMetrics(configuration);
+        services.AddSipasOpenApi();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: [ReadyTag]);
         return services;
     }
 
-    /// <summary>`/health/live` says the process answers; `/health/ready` that the database, schema and job storage are usable.</summary>
+    /// <summary>
+    /// `/health/live` says the process answers; `/health/ready` that the database, schema and job storage are usable;
+    /// `/metrics` for Prometheus; `/openapi/v1.json` describes the API.
+    /// </summary>
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapSipasMetrics();
+        app.MapSipasOpenApi();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "Sipas — công việc nền",

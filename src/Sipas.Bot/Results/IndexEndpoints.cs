@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 using Sipas.Bot.Http;
 using Sipas.Data.Index;
 using Sipas.Scheduler.Policy;
@@ -10,7 +11,39 @@ public static class IndexEndpoints
 {
     public static IEndpointRouteBuilder MapIndex(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/index", GetIndexAsync);
+        app.MapGet("/api/v1/index", GetIndexAsync)
+            .WithName("GetIndex")
+            .WithTags("Results")
+            .WithSummary("The SIPAS index of a unit (and its subtree) for a period")
+            .WithDescription("Headline index with n and a 95% Wilson interval, each dimension and criterion, the response funnel and the Decision 766 dossier rate.")
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+                {
+                    (parameter.Required, parameter.Description) = parameter.Name switch
+                    {
+                        "unit" => (true, "The unit's code."),
+                        "from" => (false, "First day, yyyy-MM-dd, local time (Asia/Ho_Chi_Minh); default: the first day of the month of `to`."),
+                        "to" => (false, "Last day, yyyy-MM-dd, inclusive; default: today."),
+                        "children" => (false, "true (default) to include the unit's subtree, false for the unit alone."),
+                        _ => (parameter.Required, parameter.Description),
+                    };
+                }
+
+                if (operation.Responses?.TryGetValue("400", out var invalid) == true && invalid is OpenApiResponse badRequest)
+                {
+                    badRequest.Description = "A parameter is missing or malformed; `errors` names each one.";
+                }
+
+                if (operation.Responses?.TryGetValue("404", out var missing) == true && missing is OpenApiResponse notFound)
+                {
+                    notFound.Description = "No unit has this code.";
+                }
+
+                return Task.CompletedTask;
+            });
         return app;
     }
 

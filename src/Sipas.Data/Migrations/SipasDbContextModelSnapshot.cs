@@ -480,6 +480,39 @@ namespace Sipas.Data.Migrations
                     b.ToTable("one_stop_sources", (string)null);
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.OneStopSourceSecret", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.Property<byte[]>("SecretEncrypted")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_encrypted");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_stop_source_secrets");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_one_stop_source_secrets_source_id");
+
+                    b.ToTable("one_stop_source_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.OptOut", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1324,6 +1357,18 @@ namespace Sipas.Data.Migrations
                     b.Navigation("Dossier");
 
                     b.Navigation("Questionnaire");
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.OneStopSourceSecret", b =>
+                {
+                    b.HasOne("Sipas.Data.Model.OneStopSource", "Source")
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_one_stop_source_secrets_one_stop_sources_source_id");
+
+                    b.Navigation("Source");
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.OutboundMessage", b =>

@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Sipas.Data;
+using Sipas.Data.Diagnostics;
 using Sipas.Data.Model;
 
 namespace Sipas.Scheduler.Invitations;
@@ -10,9 +11,16 @@ namespace Sipas.Scheduler.Invitations;
 /// Closes invitations whose answer window has passed: unanswered ones become Expired, half-answered ones Partial
 /// (what was answered still counts), and their chats end, so a late reply is kept as a message but not counted.
 /// </summary>
-public sealed class ExpireInvitationsJob(SipasDbContext db, TimeProvider time, ILogger<ExpireInvitationsJob> logger)
+public sealed class ExpireInvitationsJob(SipasDbContext db, SipasMetrics metrics, TimeProvider time, ILogger<ExpireInvitationsJob> logger)
 {
     public const string RecurringJobId = "expire-invitations";
+
+    private static readonly (InvitationState From, InvitationState To)[] Closings =
+    [
+        (InvitationState.Sent, InvitationState.Expired),
+        (InvitationState.Delivered, InvitationState.Expired),
+        (InvitationState.Started, InvitationState.Partial),
+    ];
 
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -23,11 +31,16 @@ public sealed class ExpireInvitationsJob(SipasDbContext db, TimeProvider time, I
             && (i.State == InvitationState.Sent || i.State == InvitationState.Delivered || i.State == InvitationState.Started));
         await db.Conversations.Where(c => c.State == ConversationState.Active && due.Any(i => i.Id == c.InvitationId))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
-        var expired = await due.ExecuteUpdateAsync(
-            s => s.SetProperty(i => i.State, i => i.State == InvitationState.Started ? InvitationState.Partial : InvitationState.Expired)
-                .SetProperty(i => i.UpdatedAt, now),
-            cancellationToken);
+        // One update per starting state, so each transition is counted as what it is.
+        var moves = new List<(InvitationState From, InvitationState To, int Count)>();
+        foreach (var (from, to) in Closings)
+        {
+            moves.Add((from, to, await due.Where(i => i.State == from).ExecuteUpdateAsync(s => s.SetProperty(i => i.State, to).SetProperty(i => i.UpdatedAt, now), cancellationToken)));
+        }
+
         await tx.CommitAsync(cancellationToken);
+        moves.ForEach(move => metrics.InvitationMoved(move.From, move.To, move.Count));
+        var expired = moves.Sum(move => move.Count);
         if (expired > 0)
         {
             logger.LogInformation("Closed {Count} invitations whose answer window had passed", expired);

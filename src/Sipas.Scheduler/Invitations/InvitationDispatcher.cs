@@ -25,6 +25,7 @@ public sealed class InvitationDispatcher(
     IOptions<DispatchOptions> options,
     IOptions<SurveyOptions> survey,
     Failpoints failpoints,
+    SipasMetrics metrics,
     TimeProvider time,
     ILogger<InvitationDispatcher> logger)
 {
@@ -62,6 +63,7 @@ public sealed class InvitationDispatcher(
         while (!ct.IsCancellationRequested && clock.Elapsed < settings.MaxRunTime)
         {
             var batch = await ClaimAsync(settings, ct);
+            metrics.DispatcherBatchClaimed(batch.Count);
             if (batch.Count == 0)
             {
                 break;
@@ -92,6 +94,7 @@ public sealed class InvitationDispatcher(
         command.Parameters.AddWithValue("now", time.GetUtcNow());
         command.Parameters.AddWithValue("max_attempts", settings.MaxAttempts);
         var givenUp = await command.ExecuteNonQueryAsync(ct);
+        metrics.InvitationMoved(InvitationState.Scheduled, InvitationState.Failed, givenUp);
         if (givenUp > 0)
         {
             logger.LogWarning("{Count} invitations failed: their dispatcher stopped during their last attempt", givenUp);
@@ -170,9 +173,9 @@ public sealed class InvitationDispatcher(
                 break;
             case SendOutcome.Sent sent:
                 var expiresAt = now + survey.Value.ExpireAfter;
-                // A quick citizen may already have answered (state Started) before this runs: keep the later state.
-                await invitation.ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.State, i => i.State == InvitationState.Scheduled ? (sent.Delivered ? InvitationState.Delivered : InvitationState.Sent) : i.State)
+                var reached = sent.Delivered ? InvitationState.Delivered : InvitationState.Sent;
+                var moved = await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
+                    s => s.SetProperty(i => i.State, reached)
                         .SetProperty(i => i.Channel, sent.Channel)
                         .SetProperty(i => i.SentAt, i => i.SentAt ?? now)
                         .SetProperty(i => i.DeliveredAt, i => sent.Delivered ? i.DeliveredAt ?? now : i.DeliveredAt)
@@ -181,6 +184,19 @@ public sealed class InvitationDispatcher(
                         .SetProperty(i => i.LastError, sent.Uncertain ? UncertainSend : null)
                         .SetProperty(i => i.UpdatedAt, now),
                     ct);
+                if (moved == 0)
+                {
+                    // A quick citizen may already have answered (state Started) before this runs: keep the later state.
+                    await invitation.ExecuteUpdateAsync(
+                        s => s.SetProperty(i => i.Channel, sent.Channel)
+                            .SetProperty(i => i.SentAt, i => i.SentAt ?? now)
+                            .SetProperty(i => i.ExpiresAt, i => i.ExpiresAt ?? expiresAt)
+                            .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
+                            .SetProperty(i => i.UpdatedAt, now),
+                        ct);
+                }
+
+                metrics.InvitationMoved(InvitationState.Scheduled, reached, moved);
                 break;
             case SendOutcome.Failed { RetryAt: { } retryAt } failed when claimed.Attempts < options.Value.MaxAttempts:
                 logger.LogWarning("Invitation {InvitationId} attempt {Attempt} failed, retrying at {RetryAt:O}: {Error}", claimed.Id, claimed.Attempts, retryAt, failed.Error);
@@ -193,12 +209,13 @@ public sealed class InvitationDispatcher(
                 break;
             case SendOutcome.Failed failed:
                 logger.LogWarning("Invitation {InvitationId} failed after {Attempt} attempts: {Error}", claimed.Id, claimed.Attempts, failed.Error);
-                await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
+                var failedNow = await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
                     s => s.SetProperty(i => i.State, InvitationState.Failed)
                         .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
                         .SetProperty(i => i.LastError, Truncate(failed.Error))
                         .SetProperty(i => i.UpdatedAt, now),
                     ct);
+                metrics.InvitationMoved(InvitationState.Scheduled, InvitationState.Failed, failedNow);
                 break;
         }
     }
@@ -207,12 +224,13 @@ public sealed class InvitationDispatcher(
     {
         var now = time.GetUtcNow();
         logger.LogInformation("Invitation {InvitationId} skipped: {Reason}", invitationId, reason);
-        await db.Invitations.Where(i => i.Id == invitationId && i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
+        var skipped = await db.Invitations.Where(i => i.Id == invitationId && i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
             s => s.SetProperty(i => i.State, InvitationState.Skipped)
                 .SetProperty(i => i.SkipReason, reason)
                 .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
                 .SetProperty(i => i.UpdatedAt, now),
             ct);
+        metrics.InvitationMoved(InvitationState.Scheduled, InvitationState.Skipped, skipped);
     }
 
     private const string UncertainSend = "The provider call's outcome was lost (timeout or a crash mid-call); the provider offers no idempotency key, so it is not sent again.";

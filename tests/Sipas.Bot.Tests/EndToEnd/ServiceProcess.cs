@@ -43,6 +43,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__Sipas"] = connectionString,
+            ["Sipas__MigrateOnStart"] = "true",
             ["Sipas__PersonalDataKey"] = TestPostgres.PersonalDataKey,
             ["Sipas__Role"] = role,
             ["OneStop__Sources__igate__Secrets__0"] = Support.SipasFactory.Secret,
@@ -135,7 +136,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The service as built next to these tests, in the same configuration (Debug or Release).</summary>
-    private static string BotAssembly()
+    internal static string BotAssembly()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -43,6 +43,7 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
         var defaults = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Sipas"] = connectionString,
+            ["Sipas:MigrateOnStart"] = "true",
             ["Sipas:PersonalDataKey"] = TestPostgres.PersonalDataKey,
             ["Sipas:Role"] = "web",
             ["OneStop:Sources:igate:Secrets:0"] = Secret,

@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261122184012_Initial")]
+    [Migration("20261123195331_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -100,6 +100,12 @@ namespace Sipas.Data.Migrations
                     b.Property<Guid>("InvitationId")
                         .HasColumnType("uuid")
                         .HasColumnName("invitation_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -343,6 +349,10 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_token");
+
                     b.Property<DateTimeOffset?>("ClaimedUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("claimed_until");
@@ -473,6 +483,39 @@ namespace Sipas.Data.Migrations
                     b.ToTable("one_stop_sources", (string)null);
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.OneStopSourceSecret", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.Property<byte[]>("SecretEncrypted")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_encrypted");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_one_stop_source_secrets");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_one_stop_source_secrets_source_id");
+
+                    b.ToTable("one_stop_source_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.OptOut", b =>
                 {
                     b.Property<Guid>("Id")
@@ -523,6 +566,10 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text")
@@ -533,6 +580,10 @@ namespace Sipas.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
 
                     b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
@@ -560,6 +611,16 @@ namespace Sipas.Data.Migrations
                     b.Property<Guid?>("InvitationId")
                         .HasColumnType("uuid")
                         .HasColumnName("invitation_id");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
 
                     b.Property<string>("ProviderMessageId")
                         .HasMaxLength(200)
@@ -604,6 +665,10 @@ namespace Sipas.Data.Migrations
 
                     b.HasIndex("InvitationId")
                         .HasDatabaseName("ix_outbound_messages_invitation_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_outbound_messages_waiting")
+                        .HasFilter("state IN ('Pending', 'Sending')");
 
                     b.HasIndex("Channel", "ProviderMessageId")
                         .HasDatabaseName("ix_outbound_messages_channel_provider_message_id");
@@ -1295,6 +1360,18 @@ namespace Sipas.Data.Migrations
                     b.Navigation("Dossier");
 
                     b.Navigation("Questionnaire");
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.OneStopSourceSecret", b =>
+                {
+                    b.HasOne("Sipas.Data.Model.OneStopSource", "Source")
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_one_stop_source_secrets_one_stop_sources_source_id");
+
+                    b.Navigation("Source");
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.OutboundMessage", b =>

@@ -100,6 +100,27 @@ namespace Sipas.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "one_stop_source_secrets",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    source_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    secret_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    retired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_one_stop_source_secrets", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_one_stop_source_secrets_one_stop_sources_source_id",
+                        column: x => x.source_id,
+                        principalTable: "one_stop_sources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "questionnaire_items",
                 columns: table => new
                 {
@@ -178,6 +199,7 @@ namespace Sipas.Data.Migrations
                     skip_reason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     claimed_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    claim_token = table.Column<Guid>(type: "uuid", nullable: true),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     last_error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
@@ -216,6 +238,7 @@ namespace Sipas.Data.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     invitation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     address_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     current_position = table.Column<int>(type: "integer", nullable: true),
@@ -319,6 +342,7 @@ namespace Sipas.Data.Migrations
                     invitation_id = table.Column<Guid>(type: "uuid", nullable: true),
                     conversation_id = table.Column<Guid>(type: "uuid", nullable: true),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     recipient_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     recipient_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
@@ -326,6 +350,9 @@ namespace Sipas.Data.Migrations
                     state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     provider_message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    claimed_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -510,6 +537,11 @@ namespace Sipas.Data.Migrations
                 column: "questionnaire_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_one_stop_source_secrets_source_id",
+                table: "one_stop_source_secrets",
+                column: "source_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_one_stop_sources_code",
                 table: "one_stop_sources",
                 column: "code",
@@ -547,6 +579,12 @@ namespace Sipas.Data.Migrations
                 name: "ix_outbound_messages_invitation_id",
                 table: "outbound_messages",
                 column: "invitation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_waiting",
+                table: "outbound_messages",
+                column: "next_attempt_at",
+                filter: "state IN ('Pending', 'Sending')");
 
             migrationBuilder.CreateIndex(
                 name: "ix_procedures_code",
@@ -606,6 +644,9 @@ namespace Sipas.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "inbound_messages");
+
+            migrationBuilder.DropTable(
+                name: "one_stop_source_secrets");
 
             migrationBuilder.DropTable(
                 name: "opt_outs");
