@@ -31,7 +31,7 @@ public sealed class SendSampleEventTests : IAsyncLifetime
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("HTTP 401", result.Output, StringComparison.Ordinal);
-        Assert.Contains("urn:sipas:problem:invalid-signature", result.Output, StringComparison.Ordinal);
+        Assert.Contains("urn:sipas:problem:unauthenticated", result.Output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -75,7 +75,11 @@ public sealed class MigrationTests
 
         var allowed = await CommandRunner.RunAsync(connectionString, ["import-procedures", csv], new Dictionary<string, string?> { [DatabaseSchema.MigrateOnStartKey] = "true" });
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
-        Assert.Contains("Applied 2 pending migration(s) first", allowed.Output, StringComparison.Ordinal);
+        await using (var db = TestDatabase.Open(connectionString))
+        {
+            Assert.Contains($"Applied {db.Database.GetMigrations().Count()} pending migration(s) first", allowed.Output, StringComparison.Ordinal);
+        }
+
         Assert.Contains("1 inserted", allowed.Output, StringComparison.Ordinal);
     }
 }

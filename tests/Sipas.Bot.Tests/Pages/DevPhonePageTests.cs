@@ -33,6 +33,7 @@ public sealed class DevPhonePageTests
         await browser.WaitForAsync(By.CssSelector(".msg.in"), e => e.Text == "5", "the citizen's answer");
         await browser.WaitForAsync(By.CssSelector(".msg.out"), e => e.Text.StartsWith("Câu 2/7", StringComparison.Ordinal), "the second question");
         Assert.Equal("Điện thoại mô phỏng", browser.Driver.FindElement(By.TagName("h1")).Text);
-        browser.Screenshot(Path.Combine(Path.GetTempPath(), "sipas-dev-phone.png"));
+        // Kept beside the test binaries as an artifact to look at, not left in the system's temp folder.
+        browser.Screenshot(Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName, "dev-phone.png"));
     }
 }

@@ -26,10 +26,13 @@ public static class CommandRunner
         return new CommandResult(exitCode, output.ToString(), error.ToString());
     }
 
-    /// <summary>A CSV file in a fresh temporary folder, with or without a UTF-8 byte-order mark.</summary>
+    /// <summary>
+    /// A CSV file in a fresh folder under the test binaries (not the system's temp folder, so a run leaves nothing
+    /// behind outside the work tree), with or without a UTF-8 byte-order mark.
+    /// </summary>
     public static string CsvFile(string name, string content, bool byteOrderMark = false)
     {
-        var folder = Directory.CreateTempSubdirectory("sipas-cli-");
+        var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "cli-files", Guid.NewGuid().ToString("N")));
         var path = Path.Combine(folder.FullName, name);
         File.WriteAllText(path, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: byteOrderMark));
         return path;
