@@ -121,6 +121,63 @@ public sealed class OneStopEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Conflict_NamingANewUnitAndProcedure_StoresNoUnitOrProcedure_AndALaterEventStillRecordsThem()
+    {
+        var ev = Fixtures.ResultReturned();
+        using var first = await OneStopClient.PostAsync(_client, ev.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        ev["dossier"]!["unitCode"] = "99998-REFUSED";
+        ev["dossier"]!["unitName"] = "UBND xã Bị Từ Chối";
+        ev["dossier"]!["procedureCode"] = "9.999998";
+
+        await RejectedAsync(() => OneStopClient.PostAsync(_client, ev.ToJsonString()), HttpStatusCode.Conflict);
+
+        await using (var db = Db())
+        {
+            Assert.False(await db.Units.AnyAsync(u => u.Code == "99998-REFUSED"));
+            Assert.False(await db.Procedures.AnyAsync(p => p.Code == "9.999998"));
+        }
+
+        // Nothing of the refused event was remembered either: the next event with those codes creates and uses them.
+        var next = Fixtures.ResultReturned();
+        next["dossier"]!["unitCode"] = "99998-REFUSED";
+        next["dossier"]!["procedureCode"] = "9.999998";
+        using var accepted = await OneStopClient.PostAsync(_client, next.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await using (var db = Db())
+        {
+            var dossier = await db.Dossiers.Include(d => d.Unit).Include(d => d.Procedure).SingleAsync(d => d.Code == (string)next["dossier"]!["code"]!);
+            Assert.Equal("99998-REFUSED", dossier.Unit!.Code);
+            Assert.True(dossier.Unit.NeedsReview);
+            Assert.Equal("9.999998", dossier.Procedure!.Code);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentEventsNamingTheSameNewUnit_AreAllAccepted_WithOneUnitAndOneProcedure()
+    {
+        var bodies = Enumerable.Range(0, 8).Select(_ =>
+        {
+            var ev = Fixtures.ResultReturned();
+            ev["dossier"]!["unitCode"] = "99997-SHARED";
+            ev["dossier"]!["procedureCode"] = "9.999997";
+            return ev.ToJsonString();
+        }).ToList();
+
+        var responses = await Task.WhenAll(bodies.Select(body => OneStopClient.PostAsync(_client, body)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        await using var db = Db();
+        var unit = await db.Units.SingleAsync(u => u.Code == "99997-SHARED");
+        var procedure = await db.Procedures.SingleAsync(p => p.Code == "9.999997");
+        Assert.Equal(8, await db.Dossiers.CountAsync(d => d.UnitId == unit.Id && d.ProcedureId == procedure.Id));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AnotherEventAboutTheSameDossier_IsLogged_ButGetsTheExistingInvitation()
     {
         var ev = Fixtures.ResultReturned();
