@@ -212,6 +212,31 @@ public sealed class OneStopEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RepeatsAmongConcurrentNewEvents_EachEventGetsItsOwnAnswer()
+    {
+        // New events are committed in groups under load; a repeat inside a group must not cost the others their 202.
+        var stored = Fixtures.ResultReturned().ToJsonString();
+        using (var first = await OneStopClient.PostAsync(_client, stored))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        var fresh = Enumerable.Range(0, 24).Select(_ => Fixtures.ResultReturned().ToJsonString()).ToList();
+        var bodies = fresh.Concat(Enumerable.Repeat(stored, 8)).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var responses = await Task.WhenAll(bodies.Select(async body => (Body: body, Response: await OneStopClient.PostAsync(_client, body))));
+
+        Assert.All(responses.Where(r => r.Body != stored), r => Assert.Equal(HttpStatusCode.Accepted, r.Response.StatusCode));
+        Assert.All(responses.Where(r => r.Body == stored), r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        var (events, dossiers, invitations) = await CountsAsync();
+        Assert.Equal((25, 25, 25), (events, dossiers, invitations));
+        foreach (var (_, response) in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task SecondSecretOfTheSource_IsAccepted_ForRotation()
     {
         using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned().ToJsonString(), secret: SipasFactory.SecondSecret);
