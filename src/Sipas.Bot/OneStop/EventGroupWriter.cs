@@ -4,29 +4,33 @@ using Npgsql;
 namespace Sipas.Bot.OneStop;
 
 /// <summary>
-/// Writes the rows of new events in groups: each of a few writers takes all the events waiting when it is free and
-/// inserts them with one statement and one commit, on a connection it keeps open. A statement's and a commit's fixed
-/// work (round trip, executor start-up, WAL flush, the pooled connection's reset) costs PostgreSQL more than an
-/// event's rows do (BENCHMARKS.md), so under load it is shared; an event that arrives alone is written at once, alone.
-/// An event is answered only after its group has committed. When a group fails for any reason (a repeated event in
-/// it, a lost connection), none of it is stored, and the caller writes each of its events again on its own.
+/// Writes the rows of new events in groups. One writer takes every event waiting when it is free and inserts them all
+/// with one statement and one commit, on a connection it keeps open; the events that arrive meanwhile form the next
+/// group. A statement's and a commit's fixed work (round trip, executor start-up, WAL flush, the pooled connection's
+/// reset) costs more than an event's rows do (BENCHMARKS.md), so under load it is shared, and an event that arrives
+/// alone is written at once, alone. An event is answered only after its group has committed. When a group fails for
+/// any reason (a repeated event in it, a lost connection), none of it is stored, and each of its events is written
+/// again on its own by its caller.
 /// </summary>
+/// <remarks>
+/// One writer rather than several: more writers only split the same events into smaller groups, which cost more CPU
+/// per event and gave lower throughput and higher p99 at every concurrency measured (BENCHMARKS.md).
+/// </remarks>
 public sealed class EventGroupWriter : IAsyncDisposable
 {
-    // Two cores serve requests and PostgreSQL alike: a few writers keep one group committing while the next is built.
-    private static readonly int Writers = int.TryParse(Environment.GetEnvironmentVariable("SIPAS_EXPERIMENT_WRITERS"), out var n) ? n : 4;
     private const int MaxGroup = 64;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<EventGroupWriter> _logger;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
-    private readonly Task[] _writers;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private NpgsqlConnection? _connection;
 
     public EventGroupWriter(NpgsqlDataSource dataSource, ILogger<EventGroupWriter> logger)
     {
         _dataSource = dataSource;
         _logger = logger;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteGroupsAsync)).ToArray();
+        _writer = Task.Run(WriteGroupsAsync);
     }
 
     /// <summary>True once the event's rows are committed; false when they were not stored and must be written alone.</summary>
@@ -36,79 +40,75 @@ public sealed class EventGroupWriter : IAsyncDisposable
         return _queue.Writer.TryWrite(pending) && await pending.Written.Task.WaitAsync(ct);
     }
 
+    /// <summary>Writes what is already queued, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers);
+        await _writer;
     }
 
     private async Task WriteGroupsAsync()
     {
-        NpgsqlConnection? connection = null;
         var group = new List<Pending>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            var written = await TryInsertAsync(group);
+            foreach (var pending in group)
+            {
+                pending.Written.TrySetResult(written);
+            }
+
+            group.Clear();
+        }
+
+        await CloseConnectionAsync();
+    }
+
+    /// <summary>Never throws: whatever goes wrong, the group's callers get false and write their events alone.</summary>
+    private async Task<bool> TryInsertAsync(List<Pending> group)
+    {
         try
         {
-            // ReadAsync hands each event to one idle writer; the others sleep on.
-            while (await NextAsync() is { } first)
+            _connection ??= await _dataSource.OpenConnectionAsync();
+            await using var command = NewEventRows.InsertCommand(_connection, group.ConvertAll(p => p.Rows));
+            await command.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // A repeated event fails its group now and then; anything else is worth a line.
+            if (ex is not PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
-                group.Add(first);
-                while (group.Count < MaxGroup && _queue.Reader.TryRead(out var pending))
-                {
-                    group.Add(pending);
-                }
-
-                var written = false;
-                try
-                {
-                    connection ??= await _dataSource.OpenConnectionAsync();
-                    await using var command = NewEventRows.InsertCommand(connection, group.ConvertAll(p => p.Rows));
-                    await command.ExecuteNonQueryAsync();
-                    written = true;
-                }
-                catch (Exception ex)
-                {
-                    // Repeated events are expected here now and then; anything else is worth a line.
-                    if (ex is not PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-                    {
-                        _logger.LogWarning(ex, "Writing a group of {Count} events failed; each is written again on its own", group.Count);
-                    }
-
-                    // A fresh connection next time, rather than working out whether this one survived.
-                    await DisposeAsync(connection);
-                    connection = null;
-                }
-
-                foreach (var pending in group)
-                {
-                    pending.Written.TrySetResult(written);
-                }
-
-                group.Clear();
+                _logger.LogWarning(ex, "Writing a group of {Count} events failed; each is written again on its own", group.Count);
             }
+
+            // A fresh connection next time, rather than working out whether this one survived.
+            await CloseConnectionAsync();
+            return false;
+        }
+    }
+
+    private async Task CloseConnectionAsync()
+    {
+        try
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Closing the event writer's connection failed");
         }
         finally
         {
-            await DisposeAsync(connection);
-        }
-    }
-
-    private async Task<Pending?> NextAsync()
-    {
-        try
-        {
-            return await _queue.Reader.ReadAsync();
-        }
-        catch (ChannelClosedException)
-        {
-            return null;
-        }
-    }
-
-    private static async ValueTask DisposeAsync(NpgsqlConnection? connection)
-    {
-        if (connection is not null)
-        {
-            await connection.DisposeAsync();
+            _connection = null;
         }
     }
 
@@ -116,7 +116,7 @@ public sealed class EventGroupWriter : IAsyncDisposable
     {
         public NewEventRows Rows { get; } = rows;
 
-        // Each caller continues on its own thread, not on the writer's, which moves on to the next group.
+        // Each caller continues on a thread of its own, not on the writer's, which moves on to the next group.
         public TaskCompletionSource<bool> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
