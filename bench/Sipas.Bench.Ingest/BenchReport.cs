@@ -17,10 +17,11 @@ public sealed record BenchReport(
     long RowsStored,
     PgBenchResult? PgBench)
 {
-    public const double TargetEventsPerSecond = 1_000;
-    public const double TargetP99Ms = 100;
+    /// <summary>Issue 5's target: a fifth of what PostgreSQL commits of single-row inserts in the same run, at p99 ≤ 50 ms.</summary>
+    public const double TargetRatio = 0.20;
+    public const double TargetP99Ms = 50;
 
-    public bool MeetsTarget => Load.EventsPerSecond >= TargetEventsPerSecond && Latency.P99 <= TargetP99Ms && Load.ErrorCount == 0;
+    public bool? MeetsTarget => Ratio is { } ratio ? ratio >= TargetRatio && Latency.P99 <= TargetP99Ms && Load.ErrorCount == 0 : null;
 
     public double? Ratio => PgBench is { Tps: > 0 } pg ? Load.EventsPerSecond / pg.Tps : null;
 
@@ -68,10 +69,23 @@ public sealed record BenchReport(
         md.AppendLine(Invariant($"- CPU per event: service {PerEvent(Cpu.Service):0.00} ms, PostgreSQL {PerEvent(Cpu.Postgres):0.00} ms, client {PerEvent(Cpu.Client):0.00} ms."));
         if (PgBench is { } pg)
         {
-            md.AppendLine(Invariant($"- pgbench ceiling: `{pg.CommandLine}` → {pg.Tps:0} tps, average latency {pg.LatencyMs:0.00} ms; PostgreSQL {pg.Cpu.Postgres:0.00} cores, machine {pg.Cpu.Machine:0.00} cores."));
+            md.AppendLine(Invariant($"- pgbench ceiling: `{pg.CommandLine}` → {pg.Tps:0} tps, average latency {pg.LatencyMs:0.00} ms; PostgreSQL {pg.Cpu.Postgres:0.00} cores, pgbench {pg.Cpu.ClientChildren:0.00} cores, other {pg.Cpu.Other:0.00}, machine {pg.Cpu.Machine:0.00} cores."));
             md.AppendLine(Invariant($"- Ratio events/s ÷ pgbench tps: {Ratio:0.00}."));
+            AppendCpuRatio(md, pg);
         }
-        md.AppendLine(Invariant($"- Target (≥ {TargetEventsPerSecond:0} events/s with p99 ≤ {TargetP99Ms:0} ms, no errors): {(MeetsTarget ? "met" : "NOT met")}."));
+        md.AppendLine(Invariant($"- Target (events/s ≥ {TargetRatio:0.00} × pgbench tps with p99 ≤ {TargetP99Ms:0} ms, no errors): {MeetsTarget switch { true => "met", false => "NOT met", null => "unknown (no pgbench run)" }}."));
+    }
+
+    /// <summary>
+    /// The same comparison by CPU instead of by rate: where the disk's flush time rather than the CPU limits pgbench, the
+    /// rate ratio flatters an ingest path that shares one commit among several events, and this shows it.
+    /// </summary>
+    private void AppendCpuRatio(StringBuilder md, PgBenchResult pg)
+    {
+        var perEvent = PerEvent(Cpu.Client + Cpu.Service + Cpu.Postgres);
+        var perTransaction = pg.CpuMsPerTransaction;
+        md.AppendLine(Invariant(
+            $"- CPU per event (client, service and PostgreSQL) {perEvent:0.000} ms; per pgbench transaction (pgbench and PostgreSQL) {perTransaction:0.000} ms; their ratio {perTransaction / perEvent:0.00}."));
     }
 
     private double PerEvent(double cores) => cores / Load.EventsPerSecond * 1000;

@@ -3,13 +3,16 @@ using System.Globalization;
 
 namespace Sipas.Bench.Ingest;
 
-/// <summary>CPU time of the benchmark client, the service and PostgreSQL, and of the whole machine, read from /proc.</summary>
-public sealed record CpuSnapshot(long Client, long Service, long Postgres, long MachineBusy, long Timestamp);
+/// <summary>
+/// CPU time of the benchmark client, of its finished child processes (pgbench), of the service and PostgreSQL, and of
+/// the whole machine, read from /proc.
+/// </summary>
+public sealed record CpuSnapshot(long Client, long ClientChildren, long Service, long Postgres, long MachineBusy, long Timestamp);
 
 /// <summary>Average cores kept busy over an interval; "other" is the machine's busy time no measured process accounts for (interrupts, other processes).</summary>
-public sealed record CpuUsage(double Client, double Service, double Postgres, double Machine)
+public sealed record CpuUsage(double Client, double ClientChildren, double Service, double Postgres, double Machine, double Seconds)
 {
-    public double Other => Math.Max(0, Machine - Client - Service - Postgres);
+    public double Other => Math.Max(0, Machine - Client - ClientChildren - Service - Postgres);
 }
 
 public sealed class CpuMeter(int servicePid, string postmasterPidFile)
@@ -19,6 +22,7 @@ public sealed class CpuMeter(int servicePid, string postmasterPidFile)
 
     public CpuSnapshot Take() => new(
         ProcessTicks(Environment.ProcessId, withReapedChildren: false),
+        ReapedChildrenTicks(Environment.ProcessId),
         servicePid > 0 ? ProcessTicks(servicePid, withReapedChildren: false) : 0,
         PostgresTicks(),
         MachineBusyTicks(),
@@ -30,10 +34,33 @@ public sealed class CpuMeter(int servicePid, string postmasterPidFile)
         double Cores(long ticks) => ticks / TicksPerSecond / seconds;
         return new CpuUsage(
             Cores(after.Client - before.Client),
+            Cores(after.ClientChildren - before.ClientChildren),
             Cores(after.Service - before.Service),
             Cores(after.Postgres - before.Postgres),
-            Cores(after.MachineBusy - before.MachineBusy));
+            Cores(after.MachineBusy - before.MachineBusy),
+            seconds);
     }
+
+    /// <summary>
+    /// Waits (at most a few seconds) until the postmaster has no more children than <paramref name="count"/>: a backend
+    /// that has exited but is not yet reaped is in neither the live children nor the postmaster's reaped total.
+    /// </summary>
+    public async Task WaitForPostgresChildrenAsync(int count, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (PostgresChildren() > count && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50, ct);
+        }
+    }
+
+    public int PostgresChildren() =>
+        Postmaster() is { } postmaster
+            ? Directory.EnumerateDirectories("/proc").Count(dir => int.TryParse(Path.GetFileName(dir), out var pid) && pid != postmaster && Stat(pid) is { } stat && Field(stat, 4) == postmaster)
+            : 0;
+
+    private int? Postmaster() =>
+        File.Exists(postmasterPidFile) && int.TryParse(File.ReadLines(postmasterPidFile).FirstOrDefault(), out var pid) ? pid : null;
 
     /// <summary>
     /// The postmaster with its reaped children (backends that already exited) plus every live child, so a backend
@@ -41,7 +68,7 @@ public sealed class CpuMeter(int servicePid, string postmasterPidFile)
     /// </summary>
     private long PostgresTicks()
     {
-        if (!File.Exists(postmasterPidFile) || !int.TryParse(File.ReadLines(postmasterPidFile).FirstOrDefault(), out var postmaster))
+        if (Postmaster() is not { } postmaster)
         {
             return 0;
         }
@@ -66,6 +93,9 @@ public sealed class CpuMeter(int servicePid, string postmasterPidFile)
         var own = Field(stat, 14) + Field(stat, 15);
         return withReapedChildren ? own + Field(stat, 16) + Field(stat, 17) : own;
     }
+
+    /// <summary>Children that have exited and been waited for, such as a finished pgbench.</summary>
+    private static long ReapedChildrenTicks(int pid) => Stat(pid) is { } stat ? Field(stat, 16) + Field(stat, 17) : 0;
 
     /// <summary>The fields of /proc/PID/stat after "pid (comm)", whose comm may itself contain spaces or parentheses.</summary>
     private static string[]? Stat(int pid)

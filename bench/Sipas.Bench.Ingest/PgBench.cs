@@ -5,7 +5,11 @@ using Npgsql;
 
 namespace Sipas.Bench.Ingest;
 
-public sealed record PgBenchResult(double Tps, double LatencyMs, CpuUsage Cpu, string CommandLine);
+public sealed record PgBenchResult(double Tps, double LatencyMs, long Transactions, CpuUsage Cpu, string CommandLine)
+{
+    /// <summary>CPU per committed transaction, pgbench's own and PostgreSQL's, in milliseconds.</summary>
+    public double CpuMsPerTransaction => (Cpu.ClientChildren + Cpu.Postgres) * Cpu.Seconds / Transactions * 1000;
+}
 
 /// <summary>
 /// The ceiling for durable per-event commits on this PostgreSQL: pgbench committing one single-row INSERT per
@@ -26,10 +30,13 @@ public static partial class PgBench
         try
         {
             var startInfo = StartInfo(target, clients, seconds, scriptPath);
+            var idleChildren = meter.PostgresChildren();
             var before = meter.Take();
             var output = await RunProcessAsync(startInfo, ct);
+            await meter.WaitForPostgresChildrenAsync(idleChildren, ct);
             var cpu = CpuMeter.Between(before, meter.Take());
-            return new PgBenchResult(Number(TpsLine(), output), Number(LatencyLine(), output), cpu, "pgbench " + string.Join(' ', startInfo.ArgumentList));
+            return new PgBenchResult(
+                Number(TpsLine(), output), Number(LatencyLine(), output), (long)Number(TransactionsLine(), output), cpu, "pgbench " + string.Join(' ', startInfo.ArgumentList));
         }
         finally
         {
@@ -107,6 +114,9 @@ public static partial class PgBench
 
     [GeneratedRegex(@"^tps = ([0-9.]+) \(without initial connection time\)", RegexOptions.Multiline)]
     private static partial Regex TpsLine();
+
+    [GeneratedRegex(@"^number of transactions actually processed: ([0-9]+)", RegexOptions.Multiline)]
+    private static partial Regex TransactionsLine();
 
     [GeneratedRegex(@"^latency average = ([0-9.]+) ms", RegexOptions.Multiline)]
     private static partial Regex LatencyLine();

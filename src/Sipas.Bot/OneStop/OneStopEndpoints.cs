@@ -13,6 +13,7 @@ public static class OneStopEndpoints
         services.AddOptions<OneStopOptions>().Bind(configuration.GetSection(OneStopOptions.Section));
         services.AddSingleton<OneStopSignature>();
         services.AddSingleton<OneStopReferences>();
+        services.AddSingleton<EventGroupWriter>();
         services.AddScoped<RecordResultReturned>();
         return services;
     }

@@ -14,8 +14,12 @@ namespace Sipas.Bot.OneStop;
 /// Stores a "result returned" event with its dossier and the dossier's one invitation in a single transaction.
 /// The unique indexes decide duplicates: the same event id is a repeat (or a conflict when its body differs),
 /// and a second event about the same dossier is logged against the invitation the dossier already has.
+/// An event whose source, unit and procedure are known is committed in a group with the events that arrive with it
+/// (<see cref="EventGroupWriter"/>); one with a new code, or from a group that failed, is written alone.
 /// </summary>
 public sealed class RecordResultReturned(
+    NpgsqlDataSource dataSource,
+    EventGroupWriter writer,
     SipasDbContext db,
     OneStopReferences references,
     PersonalDataProtector personalData,
@@ -31,35 +35,57 @@ public sealed class RecordResultReturned(
     public async Task<RecordOutcome> RecordAsync(string source, ResultReturnedEvent ev, byte[] payload, CancellationToken ct)
     {
         var payloadHash = SHA256.HashData(payload);
-        var sourceId = await references.SourceIdAsync(db, source, ct);
-        var unitId = await references.UnitIdAsync(db, ev.UnitCode, ev.UnitName, ct);
-        Guid? procedureId = ev.ProcedureCode is null ? null : await references.ProcedureIdAsync(db, ev.ProcedureCode, ev.ProcedureName, ct);
         var now = time.GetUtcNow();
-
-        var dossier = NewDossier(ev, sourceId, unitId, procedureId, now);
+        var dossier = NewDossier(ev, now);
         var invitation = NewInvitation(dossier, ev, now);
-        db.Dossiers.Add(dossier);
-        db.Invitations.Add(invitation);
-        db.InboundEvents.Add(NewEvent(source, ev.EventId, payload, payloadHash, invitation.Id, now));
-        try
+        var inbound = NewEvent(source, ev.EventId, payload, payloadHash, invitation.Id, now);
+        var written = references.Cached(source, ev) is { } known && await writer.TryWriteAsync(new NewEventRows(known, dossier, invitation, inbound), ct);
+        if (!written)
         {
-            await db.SaveChangesAsync(ct);
-            failpoints.Hit(Failpoints.AfterEventCommit);
+            try
+            {
+                await WriteAloneAsync(source, ev, dossier, invitation, inbound, now, ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                return ex.ConstraintName switch
+                {
+                    "ix_inbound_events_kind_source_external_id" => await RepeatedEventAsync(source, ev.EventId, payloadHash, ct),
+                    "ix_dossiers_code" => await AnotherEventForDossierAsync(source, ev, payload, payloadHash, ct),
+                    _ => throw new InvalidOperationException($"Unexpected unique violation on {ex.ConstraintName}", ex),
+                };
+            }
+        }
+
+        failpoints.Hit(Failpoints.AfterEventCommit);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
             logger.LogInformation(
                 "Dossier {DossierCode} from {Source} recorded: invitation {InvitationId} {State} for {DueAt:O}",
                 ev.DossierCode, source, invitation.Id, invitation.State, invitation.DueAt);
-            return new RecordOutcome.Accepted(Summary.Of(invitation));
         }
-        catch (DbUpdateException ex) when (UniqueViolation(ex) is { } constraint)
+
+        return new RecordOutcome.Accepted(Summary.Of(invitation));
+    }
+
+    /// <summary>
+    /// The event alone in its own transaction, which also inserts the reference codes seen for the first time, so an
+    /// event refused here leaves no unit or procedure behind; they are cached only once it has committed. A unique
+    /// violation says which kind of repeat this is.
+    /// </summary>
+    private async Task WriteAloneAsync(
+        string source, ResultReturnedEvent ev, Dossier dossier, Invitation invitation, InboundEvent inbound, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var ids = references.Cached(source, ev) ?? await references.ResolveAsync(connection, source, ev, now, ct);
+        await using (var command = NewEventRows.InsertCommand(connection, [new NewEventRows(ids, dossier, invitation, inbound)]))
         {
-            db.ChangeTracker.Clear();
-            return constraint switch
-            {
-                "ix_inbound_events_kind_source_external_id" => await RepeatedEventAsync(source, ev.EventId, payloadHash, ct),
-                "ix_dossiers_code" => await AnotherEventForDossierAsync(source, ev, payload, payloadHash, ct),
-                _ => throw new InvalidOperationException($"Unexpected unique violation on {constraint}", ex),
-            };
+            await command.ExecuteNonQueryAsync(ct);
         }
+
+        await transaction.CommitAsync(ct);
+        references.Remember(source, ev, ids);
     }
 
     private async Task<RecordOutcome> RepeatedEventAsync(string source, string eventId, byte[] payloadHash, CancellationToken ct)
@@ -77,31 +103,39 @@ public sealed class RecordResultReturned(
         return new RecordOutcome.Repeated(Summary.Of(invitation));
     }
 
+    /// <summary>Logs the event against the dossier's invitation; its new reference codes are recorded with it, as a first event's are.</summary>
     private async Task<RecordOutcome> AnotherEventForDossierAsync(string source, ResultReturnedEvent ev, byte[] payload, byte[] payloadHash, CancellationToken ct)
     {
         var invitation = await db.Invitations.AsNoTracking().SingleAsync(i => i.Dossier!.Code == ev.DossierCode, ct);
-        db.InboundEvents.Add(NewEvent(source, ev.EventId, payload, payloadHash, invitation.Id, time.GetUtcNow()));
-        try
+        var now = time.GetUtcNow();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (UniqueViolation(ex) == "ix_inbound_events_kind_source_external_id")
-        {
-            db.ChangeTracker.Clear();
-            return await RepeatedEventAsync(source, ev.EventId, payloadHash, ct);
+            var ids = references.Cached(source, ev) ?? await references.ResolveAsync((NpgsqlConnection)db.Database.GetDbConnection(), source, ev, now, ct);
+            db.InboundEvents.Add(NewEvent(source, ev.EventId, payload, payloadHash, invitation.Id, now));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (UniqueViolation(ex) == "ix_inbound_events_kind_source_external_id")
+            {
+                db.ChangeTracker.Clear();
+                await transaction.RollbackAsync(ct);
+                return await RepeatedEventAsync(source, ev.EventId, payloadHash, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+            references.Remember(source, ev, ids);
         }
 
         logger.LogInformation("Event {EventId} is another event about dossier {DossierCode}: no new invitation", ev.EventId, ev.DossierCode);
         return new RecordOutcome.Accepted(Summary.Of(invitation));
     }
 
-    private Dossier NewDossier(ResultReturnedEvent ev, Guid sourceId, Guid unitId, Guid? procedureId, DateTimeOffset now) => new()
+    /// <summary>The dossier's own fields; its source, unit and procedure ids are bound when it is inserted.</summary>
+    private Dossier NewDossier(ResultReturnedEvent ev, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),
         Code = ev.DossierCode,
-        SourceId = sourceId,
-        UnitId = unitId,
-        ProcedureId = procedureId,
         ReceivedAt = ev.ReceivedAt?.ToUniversalTime(),
         DueAt = ev.DueAt?.ToUniversalTime(),
         ReturnedAt = ev.ReturnedAt.ToUniversalTime(),

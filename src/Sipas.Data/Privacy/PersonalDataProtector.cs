@@ -14,6 +14,14 @@ public sealed class PersonalDataProtector
     private readonly byte[] _encryptionKey;
     private readonly byte[] _lookupKey;
 
+    // One AesGcm per thread, kept for the protector that last used it (a process has one): creating one is a key
+    // schedule and a native cipher context, three times per ingested event, and an instance must not be used by two
+    // threads at once. Encrypt and Decrypt never await, so a thread is done with its instance before it runs anything else.
+    [ThreadStatic]
+    private static AesGcm? t_aes;
+    [ThreadStatic]
+    private static PersonalDataProtector? t_aesOwner;
+
     public PersonalDataProtector(byte[] masterKey)
     {
         if (masterKey.Length != 32)
@@ -56,8 +64,7 @@ public sealed class PersonalDataProtector
         var output = new byte[NonceSize + plain.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_encryptionKey, TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length));
+        Aes().Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length));
         return output;
     }
 
@@ -70,8 +77,19 @@ public sealed class PersonalDataProtector
 
         var plainLength = sealedValue.Length - NonceSize - TagSize;
         var plain = new byte[plainLength];
-        using var aes = new AesGcm(_encryptionKey, TagSize);
-        aes.Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plainLength), sealedValue.AsSpan(NonceSize + plainLength), plain);
+        Aes().Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plainLength), sealedValue.AsSpan(NonceSize + plainLength), plain);
         return Encoding.UTF8.GetString(plain);
+    }
+
+    private AesGcm Aes()
+    {
+        if (!ReferenceEquals(t_aesOwner, this) || t_aes is null)
+        {
+            t_aes?.Dispose();
+            t_aes = new AesGcm(_encryptionKey, TagSize);
+            t_aesOwner = this;
+        }
+
+        return t_aes;
     }
 }

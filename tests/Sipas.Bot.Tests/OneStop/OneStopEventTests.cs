@@ -121,6 +121,63 @@ public sealed class OneStopEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Conflict_NamingANewUnitAndProcedure_StoresNoUnitOrProcedure_AndALaterEventStillRecordsThem()
+    {
+        var ev = Fixtures.ResultReturned();
+        using var first = await OneStopClient.PostAsync(_client, ev.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        ev["dossier"]!["unitCode"] = "99998-REFUSED";
+        ev["dossier"]!["unitName"] = "UBND xã Bị Từ Chối";
+        ev["dossier"]!["procedureCode"] = "9.999998";
+
+        await RejectedAsync(() => OneStopClient.PostAsync(_client, ev.ToJsonString()), HttpStatusCode.Conflict);
+
+        await using (var db = Db())
+        {
+            Assert.False(await db.Units.AnyAsync(u => u.Code == "99998-REFUSED"));
+            Assert.False(await db.Procedures.AnyAsync(p => p.Code == "9.999998"));
+        }
+
+        // Nothing of the refused event was remembered either: the next event with those codes creates and uses them.
+        var next = Fixtures.ResultReturned();
+        next["dossier"]!["unitCode"] = "99998-REFUSED";
+        next["dossier"]!["procedureCode"] = "9.999998";
+        using var accepted = await OneStopClient.PostAsync(_client, next.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await using (var db = Db())
+        {
+            var dossier = await db.Dossiers.Include(d => d.Unit).Include(d => d.Procedure).SingleAsync(d => d.Code == (string)next["dossier"]!["code"]!);
+            Assert.Equal("99998-REFUSED", dossier.Unit!.Code);
+            Assert.True(dossier.Unit.NeedsReview);
+            Assert.Equal("9.999998", dossier.Procedure!.Code);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentEventsNamingTheSameNewUnit_AreAllAccepted_WithOneUnitAndOneProcedure()
+    {
+        var bodies = Enumerable.Range(0, 8).Select(_ =>
+        {
+            var ev = Fixtures.ResultReturned();
+            ev["dossier"]!["unitCode"] = "99997-SHARED";
+            ev["dossier"]!["procedureCode"] = "9.999997";
+            return ev.ToJsonString();
+        }).ToList();
+
+        var responses = await Task.WhenAll(bodies.Select(body => OneStopClient.PostAsync(_client, body)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        await using var db = Db();
+        var unit = await db.Units.SingleAsync(u => u.Code == "99997-SHARED");
+        var procedure = await db.Procedures.SingleAsync(p => p.Code == "9.999997");
+        Assert.Equal(8, await db.Dossiers.CountAsync(d => d.UnitId == unit.Id && d.ProcedureId == procedure.Id));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AnotherEventAboutTheSameDossier_IsLogged_ButGetsTheExistingInvitation()
     {
         var ev = Fixtures.ResultReturned();
@@ -149,6 +206,31 @@ public sealed class OneStopEventTests : IAsyncLifetime
         var ids = await Task.WhenAll(responses.Select(async r => (string)(await JsonAsync(r))["invitationId"]!));
         Assert.Single(ids.Distinct());
         foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task RepeatsAmongConcurrentNewEvents_EachEventGetsItsOwnAnswer()
+    {
+        // New events are committed in groups under load; a repeat inside a group must not cost the others their 202.
+        var stored = Fixtures.ResultReturned().ToJsonString();
+        using (var first = await OneStopClient.PostAsync(_client, stored))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        var fresh = Enumerable.Range(0, 24).Select(_ => Fixtures.ResultReturned().ToJsonString()).ToList();
+        var bodies = fresh.Concat(Enumerable.Repeat(stored, 8)).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var responses = await Task.WhenAll(bodies.Select(async body => (Body: body, Response: await OneStopClient.PostAsync(_client, body))));
+
+        Assert.All(responses.Where(r => r.Body != stored), r => Assert.Equal(HttpStatusCode.Accepted, r.Response.StatusCode));
+        Assert.All(responses.Where(r => r.Body == stored), r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        var (events, dossiers, invitations) = await CountsAsync();
+        Assert.Equal((25, 25, 25), (events, dossiers, invitations));
+        foreach (var (_, response) in responses)
         {
             response.Dispose();
         }
