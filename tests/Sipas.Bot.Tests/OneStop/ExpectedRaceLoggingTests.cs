@@ -74,7 +74,8 @@ public sealed class ExpectedRaceLoggingTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, correction.StatusCode);
         }
 
-        AssertOnlyDebugNoise();
+        // The event path writes with Npgsql directly: its expected unique violations are caught, never logged.
+        AssertNothingAtWarningOrAbove();
     }
 
     [Fact]
@@ -91,11 +92,16 @@ public sealed class ExpectedRaceLoggingTests : IAsyncLifetime
         AssertOnlyDebugNoise();
     }
 
-    /// <summary>The races happened (EF reported them at Debug) and nothing reached Warning or above.</summary>
-    private void AssertOnlyDebugNoise()
+    private void AssertNothingAtWarningOrAbove()
     {
         var noisy = _logs.AtLeast(LogLevel.Warning);
         Assert.True(noisy.Count == 0, string.Join(Environment.NewLine, noisy));
+    }
+
+    /// <summary>The races happened (EF reported them at Debug) and nothing reached Warning or above.</summary>
+    private void AssertOnlyDebugNoise()
+    {
+        AssertNothingAtWarningOrAbove();
         Assert.Contains(_logs.Entries, e => e.EventId.Id == CoreEventId.SaveChangesFailed.Id && e.Level == LogLevel.Debug);
         Assert.Contains(_logs.Entries, e => e.EventId.Id == RelationalEventId.CommandError.Id && e.Level == LogLevel.Debug);
     }
