@@ -96,8 +96,18 @@ public sealed class CrashRecoveryTests
         await using var restarted = ServiceProcess.Start(database, "worker", settings);
         await using (var db = Db(database))
         {
-            await Eventually.WaitForAsync(
-                () => db.Invitations.CountAsync(i => i.State == InvitationState.Sent), n => n == 40, TimeSpan.FromSeconds(60), "all 40 invitations to be sent");
+            // Generous: a process killed while holding one of Hangfire's distributed locks (the recurring-job
+            // scheduler takes one every second) blocks the next process's scheduler until the lock times out.
+            try
+            {
+                await Eventually.WaitForAsync(
+                    () => db.Invitations.CountAsync(i => i.State == InvitationState.Sent), n => n == 40, TimeSpan.FromSeconds(180), "all 40 invitations to be sent");
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException(ex.Message + "\nThe restarted worker said:\n" + restarted.Output, ex);
+            }
+
             var messages = await db.OutboundMessages.AsNoTracking().Where(m => m.Purpose == MessagePurpose.Invitation).ToListAsync();
             var received = twilio.Received.GroupBy(r => r.To).ToDictionary(g => g.Key, g => g.Count());
 
