@@ -34,6 +34,10 @@ public static class RequestBody
     public static ProblemHttpResult TooLarge(int maxBytes) =>
         Problems.Of(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The body must be at most {maxBytes / 1024} KiB.");
 
+    /// <summary>A JSON body (415 otherwise), read as <see cref="ReadAsync"/> reads it: every public JSON endpoint starts here.</summary>
+    public static async Task<Read<byte[]>> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken ct) =>
+        IsJson(request.ContentType) ? await ReadAsync(request, maxBytes, ct) : NotJson();
+
     /// <summary>
     /// Reads at most the limit (the rest is never buffered). A malformed chunked body or one arriving too slowly
     /// surfaces here as Kestrel's <see cref="BadHttpRequestException"/> and is answered with its status, not a 500.

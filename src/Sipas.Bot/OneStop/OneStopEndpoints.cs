@@ -28,12 +28,7 @@ public static class OneStopEndpoints
     private static async Task<IResult> ReceiveAsync(
         HttpRequest request, OneStopSignature signature, RecordResultReturned recorder, SendWindow window, TimeProvider time, CancellationToken ct)
     {
-        if (!RequestBody.IsJson(request.ContentType))
-        {
-            return RequestBody.NotJson();
-        }
-
-        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
+        var body = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, ct);
         if (!body.Succeeded)
         {
             return body.Problem;

@@ -68,12 +68,7 @@ public static class SimulatorEndpoints
     private static async Task<Results<Ok<ReplyResult>, ProblemHttpResult>> ReplyAsync(
         HttpRequest request, SipasDbContext db, AdvanceConversation conversation, SimulatorChannel simulator, PersonalDataProtector personalData, CancellationToken ct)
     {
-        if (!RequestBody.IsJson(request.ContentType))
-        {
-            return RequestBody.NotJson();
-        }
-
-        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
+        var body = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, ct);
         if (!body.Succeeded)
         {
             return body.Problem;
