@@ -1,5 +1,4 @@
 using Sipas.Bot.Channels;
-using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Cli;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Hosting;
@@ -38,6 +37,7 @@ if (!await app.PrepareSchemaAsync(database))
 }
 
 app.Services.RegisterSipasRecurringJobs();
+app.Services.RegisterChannelRecurringJobs();
 app.LogStartup(role, database);
 if (!app.CheckChannels(role))
 {
@@ -49,7 +49,7 @@ app.UseStatusCodePages();
 if (role.ServesWeb)
 {
     app.MapOneStopEvents();
-    app.MapSimulator();
+    app.MapChannelWebhooks();
     app.MapIndex();
 }
 

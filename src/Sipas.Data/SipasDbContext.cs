@@ -9,6 +9,8 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
     public DbSet<Procedure> Procedures => Set<Procedure>();
     public DbSet<OneStopSource> OneStopSources => Set<OneStopSource>();
     public DbSet<OneStopSourceSecret> OneStopSourceSecrets => Set<OneStopSourceSecret>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ContactAddress> ContactAddresses => Set<ContactAddress>();
     public DbSet<Dossier> Dossiers => Set<Dossier>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
@@ -17,6 +19,9 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Response> Responses => Set<Response>();
     public DbSet<Answer> Answers => Set<Answer>();
+    public DbSet<ResponseReason> ResponseReasons => Set<ResponseReason>();
+    public DbSet<ChannelProviderState> ChannelProviderStates => Set<ChannelProviderState>();
+    public DbSet<RateLimitSlot> RateLimitSlots => Set<RateLimitSlot>();
     public DbSet<OptOut> OptOuts => Set<OptOut>();
     public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
     public DbSet<QuestionnaireItem> QuestionnaireItems => Set<QuestionnaireItem>();
@@ -52,6 +57,17 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
             e.HasIndex(s => s.SourceId);
             e.HasOne(s => s.Source).WithMany().HasForeignKey(s => s.SourceId).OnDelete(DeleteBehavior.Restrict);
         });
+        modelBuilder.Entity<Contact>(e =>
+        {
+            e.HasIndex(c => c.PhoneHash).IsUnique();
+        });
+        modelBuilder.Entity<ContactAddress>(e =>
+        {
+            e.HasIndex(a => new { a.Provider, a.AddressHash }).IsUnique();
+            e.HasIndex(a => a.ContactId);
+            e.Property(a => a.Provider).HasMaxLength(32);
+            e.HasOne<Contact>().WithMany().HasForeignKey(a => a.ContactId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<Dossier>(e =>
         {
             e.HasIndex(d => d.Code).IsUnique();
@@ -66,7 +82,9 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         {
             e.HasIndex(i => i.DossierId).IsUnique();
             e.HasIndex(i => i.Code).IsUnique();
-            e.HasIndex(i => new { i.PhoneHash, i.SendStartedAt });
+            e.HasIndex(i => new { i.ContactId, i.SendStartedAt });
+            e.Property(i => i.Provider).HasMaxLength(32);
+            e.HasOne(i => i.Contact).WithMany().HasForeignKey(i => i.ContactId).OnDelete(DeleteBehavior.Restrict);
             // The dispatcher's claim query scans only this partial index.
             e.HasIndex(i => i.DueAt).HasFilter("state = 'Scheduled'").HasDatabaseName("ix_invitations_due_scheduled");
             e.Property(i => i.Code).HasMaxLength(16);
@@ -78,7 +96,10 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         {
             e.HasIndex(m => m.IdempotencyKey).IsUnique();
             e.HasIndex(m => new { m.Channel, m.RecipientHash, m.CreatedAt });
-            e.HasIndex(m => new { m.Channel, m.ProviderMessageId });
+            e.HasIndex(m => new { m.Provider, m.ProviderMessageId });
+            e.HasIndex(m => m.ContactId);
+            e.Property(m => m.Choices).HasColumnType("jsonb").HasConversion(JsonColumn.Converter<List<MessageChoice>>(), JsonColumn.Comparer<List<MessageChoice>>());
+            e.Property(m => m.Data).HasColumnType("jsonb").HasConversion(JsonColumn.Converter<Dictionary<string, string>>(), JsonColumn.Comparer<Dictionary<string, string>>());
             e.Property(m => m.IdempotencyKey).HasMaxLength(200);
             e.Property(m => m.ProviderMessageId).HasMaxLength(200);
             e.Property(m => m.Error).HasMaxLength(1000);
@@ -90,9 +111,11 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         });
         modelBuilder.Entity<InboundMessage>(e =>
         {
-            e.HasIndex(m => new { m.Channel, m.ProviderMessageId }).IsUnique();
+            e.HasIndex(m => new { m.Provider, m.ProviderMessageId }).IsUnique();
             e.HasIndex(m => new { m.Channel, m.SenderHash, m.ReceivedAt });
+            e.Property(m => m.Provider).HasMaxLength(32);
             e.Property(m => m.ProviderMessageId).HasMaxLength(200);
+            e.Property(m => m.Payload).HasMaxLength(200);
             e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<InboundEvent>(e =>
@@ -101,12 +124,16 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
             e.Property(x => x.Kind).HasMaxLength(32);
             e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.ExternalId).HasMaxLength(200);
+            e.Property(x => x.Error).HasMaxLength(1000);
+            // The webhook inbox's sweeper scans only events still waiting to be handled.
+            e.HasIndex(x => x.ReceivedAt).HasFilter("processed_at IS NULL AND error IS NULL AND kind = 'webhook'").HasDatabaseName("ix_inbound_events_webhooks_waiting");
             e.HasOne<Invitation>().WithMany().HasForeignKey(x => x.InvitationId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<Conversation>(e =>
         {
             e.HasIndex(c => c.InvitationId).IsUnique();
-            e.HasIndex(c => new { c.Channel, c.AddressHash, c.UpdatedAt });
+            // At most one open conversation per contact and channel: a reply is never attributed to another dossier.
+            e.HasIndex(c => new { c.ContactId, c.Channel }).IsUnique().HasFilter("state = 'Active'").HasDatabaseName("ix_conversations_one_active");
             e.Property(c => c.Provider).HasMaxLength(32);
             e.HasOne<Invitation>().WithMany().HasForeignKey(c => c.InvitationId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -114,6 +141,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         {
             e.HasIndex(r => r.InvitationId).IsUnique();
             e.HasMany(r => r.Answers).WithOne().HasForeignKey(a => a.ResponseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Reasons).WithOne().HasForeignKey(a => a.ResponseId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Invitation>().WithMany().HasForeignKey(r => r.InvitationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Questionnaire>().WithMany().HasForeignKey(r => r.QuestionnaireId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -123,11 +151,30 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
             e.Property(a => a.ItemCode).HasMaxLength(32);
             e.Property(a => a.Text).HasMaxLength(2000);
         });
+        modelBuilder.Entity<ResponseReason>(e =>
+        {
+            e.HasIndex(r => r.ResponseId);
+            e.Property(r => r.Source).HasMaxLength(32);
+            e.Property(r => r.Text).HasMaxLength(500);
+            e.Property(r => r.Dimension).HasMaxLength(32);
+        });
         modelBuilder.Entity<OptOut>(e =>
         {
-            // One active opt-out per phone; opting back in closes it, a later refusal opens a new one.
-            e.HasIndex(o => o.PhoneHash).IsUnique().HasFilter("opted_in_at IS NULL");
+            // One active opt-out per contact and scope (all channels, or one); opting back in closes it, a later refusal opens a new one.
+            e.HasIndex(o => new { o.ContactId, o.OnlyChannel }).IsUnique().AreNullsDistinct(false).HasFilter("opted_in_at IS NULL");
             e.Property(o => o.Reason).HasMaxLength(200);
+            e.HasOne<Contact>().WithMany().HasForeignKey(o => o.ContactId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ChannelProviderState>(e =>
+        {
+            e.HasKey(p => p.Provider);
+            e.Property(p => p.Provider).HasMaxLength(32);
+            e.Property(p => p.PauseReason).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<RateLimitSlot>(e =>
+        {
+            e.HasKey(r => r.Key);
+            e.Property(r => r.Key).HasMaxLength(200);
         });
         modelBuilder.Entity<Questionnaire>(e =>
         {

@@ -31,6 +31,7 @@ public static class SchedulerServiceCollectionExtensions
         services.AddScoped<ExpireInvitationsJob>();
         services.AddScoped<SendRemindersJob>();
         services.AddScoped<ResendPendingMessagesJob>();
+        services.AddScoped<ProcessWebhookInboxJob>();
 
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -70,6 +71,7 @@ public static class SchedulerServiceCollectionExtensions
         jobs.AddOrUpdate<SendRemindersJob>(SendRemindersJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<ProcessWebhookInboxJob>(ProcessWebhookInboxJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * * *");
     }
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory

@@ -30,6 +30,7 @@ public sealed class Seed(SipasDbContext db)
         for (var n = 0; n < count; n++)
         {
             var e164 = phone?.Invoke(n) ?? $"+8491{n:D7}";
+            var contact = await ContactAsync(e164);
             var dossier = new Dossier
             {
                 Id = Guid.CreateVersion7(),
@@ -37,8 +38,6 @@ public sealed class Seed(SipasDbContext db)
                 SourceId = source.Id,
                 UnitId = unit.Id,
                 ReturnedAt = (returnedAt ?? dueAt.AddMinutes(-30)).ToUniversalTime(),
-                CitizenPhoneEncrypted = PersonalData.Encrypt(e164),
-                CitizenPhoneHash = PersonalData.Hash(e164),
                 CreatedAt = DateTimeOffset.UtcNow,
             };
             var invitation = new Invitation
@@ -46,7 +45,7 @@ public sealed class Seed(SipasDbContext db)
                 Id = Guid.CreateVersion7(),
                 DossierId = dossier.Id,
                 Code = Guid.NewGuid().ToString("N")[..10],
-                PhoneHash = dossier.CitizenPhoneHash,
+                ContactId = contact.Id,
                 State = InvitationState.Scheduled,
                 DueAt = dueAt.ToUniversalTime(),
                 QuestionnaireId = QuestionnaireSeed.ShortV1Id,
@@ -60,6 +59,22 @@ public sealed class Seed(SipasDbContext db)
 
         await db.SaveChangesAsync();
         return invitations;
+    }
+
+    /// <summary>The contact of a phone, as ingest would create it the first time the phone is seen.</summary>
+    public async Task<Contact> ContactAsync(string e164)
+    {
+        var hash = PersonalData.Hash(e164);
+        var known = db.Contacts.Local.FirstOrDefault(c => c.PhoneHash!.AsSpan().SequenceEqual(hash)) ?? db.Contacts.FirstOrDefault(c => c.PhoneHash == hash);
+        if (known is not null)
+        {
+            return known;
+        }
+
+        var contact = new Contact { Id = Guid.CreateVersion7(), PhoneHash = hash, PhoneEncrypted = PersonalData.Encrypt(e164), CreatedAt = DateTimeOffset.UtcNow };
+        db.Contacts.Add(contact);
+        await db.SaveChangesAsync();
+        return contact;
     }
 
     /// <summary>A response to an invitation with the given answers, as a finished chat would leave it.</summary>

@@ -1,5 +1,5 @@
+using Hangfire;
 using Sipas.Bot.Channels.Simulator;
-using Sipas.Bot.Channels.Twilio;
 using Sipas.Bot.Hosting;
 using Sipas.Scheduler.Messages;
 
@@ -7,24 +7,55 @@ namespace Sipas.Bot.Channels;
 
 public static class ChannelServiceCollectionExtensions
 {
-    /// <summary>Every provider, each with its options; the router offers only those that are enabled.</summary>
+    /// <summary>Every provider module in this assembly (one per provider folder), found by reflection so a new provider needs no edit here.</summary>
+    public static IReadOnlyList<IChannelModule> Modules { get; } =
+        [.. typeof(IChannelModule).Assembly.GetTypes()
+            .Where(type => type is { IsClass: true, IsAbstract: false } && type.IsAssignableTo(typeof(IChannelModule)))
+            .OrderBy(type => type.FullName, StringComparer.Ordinal)
+            .Select(type => (IChannelModule)Activator.CreateInstance(type)!)];
+
+    /// <summary>Every provider with its options and clients, and what all of them share; the router offers only those that are enabled.</summary>
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChannelRoutingOptions>().Bind(configuration.GetSection(ChannelRoutingOptions.Section));
-
-        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.Section));
-        services.AddSingleton<SimulatorChannel>();
-        services.AddSingleton<IChannelProvider>(provider => provider.GetRequiredService<SimulatorChannel>());
-
-        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        // The messenger bounds every call with Messages:SendTimeout; the client's own timeout must not cut in first.
-        services.AddHttpClient(TwilioSmsChannel.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<IChannelProvider, TwilioSmsChannel>();
+        services.AddOptions<ChannelOptions>().Bind(configuration.GetSection(ChannelOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        foreach (var module in Modules)
+        {
+            module.AddServices(services, configuration);
+        }
 
         services.AddSingleton<ChannelRouter>();
+        services.AddSingleton<ProviderPauses>();
+        services.AddSingleton<RateLimiter>();
+        services.AddScoped<ContactDirectory>();
+        services.AddScoped<MessageReceipts>();
+        services.AddScoped<WebhookInbox>();
         services.AddScoped<OutboundMessenger>();
         services.AddScoped<IPendingMessageDelivery>(provider => provider.GetRequiredService<OutboundMessenger>());
+        services.AddScoped<IWebhookInboxProcessor>(provider => provider.GetRequiredService<WebhookInbox>());
         return services;
+    }
+
+    /// <summary>Every provider's recurring jobs, beside the scheduler's own.</summary>
+    public static void RegisterChannelRecurringJobs(this IServiceProvider services)
+    {
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var configuration = services.GetRequiredService<IConfiguration>();
+        foreach (var module in Modules)
+        {
+            module.AddRecurringJobs(jobs, configuration);
+        }
+    }
+
+    /// <summary>Every provider's webhooks and pages.</summary>
+    public static IEndpointRouteBuilder MapChannelWebhooks(this IEndpointRouteBuilder app)
+    {
+        foreach (var module in Modules)
+        {
+            module.MapEndpoints(app);
+        }
+
+        return app;
     }
 
     /// <summary>
@@ -37,7 +68,8 @@ public static class ChannelServiceCollectionExtensions
         var router = app.Services.GetRequiredService<ChannelRouter>();
         if (router.UnknownRoutingNames() is { Count: > 0 } unknown)
         {
-            logger.LogCritical("Channels:Routing names providers that do not exist: {Names}. Known: {Known}", string.Join(", ", unknown), "simulator, twilio");
+            logger.LogCritical(
+                "Channels:Routing names providers that do not exist: {Names}. Known: {Known}", string.Join(", ", unknown), string.Join(", ", router.All.Select(p => p.Name)));
             return false;
         }
 
@@ -51,6 +83,14 @@ public static class ChannelServiceCollectionExtensions
         }
 
         logger.LogInformation("Channel providers enabled: {Providers}", enabled.Count == 0 ? "none" : string.Join(", ", enabled.Select(p => $"{p.Name} ({p.Channel})")));
+        if (enabled.Any(p => p.Capabilities.Links && !p.Capabilities.TwoWay) && app.Services.GetRequiredService<Conversations.SurveyLinks>().PublicBaseUrl is null)
+        {
+            logger.LogCritical(
+                "A one-way provider is enabled ({Providers}) but Sipas:PublicBaseUrl is not set, so its invitations could not carry the survey link. Set it to the address citizens reach this service at, e.g. https://sipas.example.gov.vn",
+                string.Join(", ", enabled.Where(p => !p.Capabilities.TwoWay).Select(p => p.Name)));
+            return false;
+        }
+
         if (app.Services.GetRequiredService<SimulatorChannel>().IsEnabled && !app.Environment.IsDevelopment())
         {
             logger.LogWarning(

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -22,6 +23,9 @@ public sealed class OutboundMessenger(
     SipasDbContext db,
     NpgsqlDataSource dataSource,
     ChannelRouter router,
+    ProviderPauses pauses,
+    RateLimiter rateLimiter,
+    ContactDirectory contacts,
     PersonalDataProtector personalData,
     Failpoints failpoints,
     SipasMetrics metrics,
@@ -35,18 +39,23 @@ public sealed class OutboundMessenger(
         RETURNING attempts
         """;
 
-    public OutboundMessage Compose(IChannelProvider provider, string recipient, MessagePurpose purpose, string body, string idempotencyKey, Guid? invitationId, Guid? conversationId) => new()
+    /// <summary>The message <paramref name="provider"/> will carry to <paramref name="address"/>, in the form the provider can send.</summary>
+    public OutboundMessage Compose(
+        IChannelProvider provider, string address, Guid? contactId, MessageContent content, string idempotencyKey, Guid? invitationId, Guid? conversationId) => new()
     {
         Id = Guid.CreateVersion7(),
         IdempotencyKey = idempotencyKey,
         InvitationId = invitationId,
         ConversationId = conversationId,
+        ContactId = contactId,
         Channel = provider.Channel,
         Provider = provider.Name,
-        Purpose = purpose,
-        RecipientHash = personalData.Hash(recipient),
-        RecipientEncrypted = personalData.Encrypt(recipient),
-        Body = body,
+        Purpose = content.Purpose,
+        RecipientHash = personalData.Hash(address),
+        RecipientEncrypted = personalData.Encrypt(address),
+        Body = ProviderText.For(provider.Capabilities, content.Text),
+        Choices = provider.Capabilities.Buttons && content.Choices is { } choices ? [.. choices] : [],
+        Data = content.Data is { } data ? new Dictionary<string, string>(data, StringComparer.Ordinal) : [],
         State = OutboundState.Pending,
         CreatedAt = time.GetUtcNow(),
     };
@@ -56,22 +65,39 @@ public sealed class OutboundMessenger(
     {
         await db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, channel, provider, purpose, recipient_hash, recipient_encrypted, body, state, attempts, created_at)
-            VALUES ({message.Id}, {message.IdempotencyKey}, {message.InvitationId}, {message.ConversationId}, {message.Channel.ToString()}, {message.Provider}, {message.Purpose.ToString()},
-                    {message.RecipientHash}, {message.RecipientEncrypted}, {message.Body}, {message.State.ToString()}, 0, {message.CreatedAt})
+            INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, contact_id, channel, provider, purpose, recipient_hash, recipient_encrypted,
+                                           body, choices, data, state, attempts, created_at)
+            VALUES ({message.Id}, {message.IdempotencyKey}, {message.InvitationId}, {message.ConversationId}, {message.ContactId}, {message.Channel.ToString()}, {message.Provider},
+                    {message.Purpose.ToString()}, {message.RecipientHash}, {message.RecipientEncrypted}, {message.Body},
+                    {JsonSerializer.Serialize(message.Choices, JsonOptions)}::jsonb, {JsonSerializer.Serialize(message.Data, JsonOptions)}::jsonb, {message.State.ToString()}, 0, {message.CreatedAt})
             ON CONFLICT (idempotency_key) DO NOTHING
             """,
             ct);
         var storedId = await db.OutboundMessages.Where(m => m.IdempotencyKey == message.IdempotencyKey).Select(m => m.Id).SingleAsync(ct);
-        return await DeliverAsync(storedId, ct);
+        return await DeliverAsync(storedId, message.Provider, ct);
     }
 
-    async Task<bool> IPendingMessageDelivery.DeliverAsync(Guid messageId, CancellationToken cancellationToken) =>
-        await DeliverAsync(messageId, cancellationToken) is Delivery.Accepted;
+    /// <summary>A message that waits for a paused provider is not wanted any more: the invitation went out on another channel.</summary>
+    public Task<int> CancelWaitingAsync(string idempotencyKey, string reason, CancellationToken ct) =>
+        db.OutboundMessages.Where(m => m.IdempotencyKey == idempotencyKey && m.State == OutboundState.Pending).ExecuteUpdateAsync(
+            s => s.SetProperty(m => m.State, OutboundState.Cancelled).SetProperty(m => m.Error, reason).SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null),
+            ct);
 
-    /// <summary>One attempt at a stored message, if it is due and nobody else is sending it; otherwise what became of it.</summary>
-    public async Task<Delivery> DeliverAsync(Guid messageId, CancellationToken ct)
+    async Task<bool> IPendingMessageDelivery.DeliverAsync(Guid messageId, string provider, CancellationToken cancellationToken) =>
+        await DeliverAsync(messageId, provider, cancellationToken) is Delivery.Accepted;
+
+    /// <summary>
+    /// One attempt at a stored message, if it is due and nobody else is sending it; otherwise what became of it.
+    /// A paused provider is not called; the provider's rate limit is waited for before the message is claimed.
+    /// </summary>
+    public async Task<Delivery> DeliverAsync(Guid messageId, string provider, CancellationToken ct)
     {
+        if (await pauses.PausedUntilAsync(provider, ct) is { } pausedUntil)
+        {
+            return new Delivery.RetryLater($"Provider {provider} is paused after a configuration error.", pausedUntil, ProviderPaused: true);
+        }
+
+        await rateLimiter.WaitAsync(provider, ct);
         var now = time.GetUtcNow();
         if (await ClaimAsync(messageId, now, ct) is not { } attempt)
         {
@@ -79,13 +105,13 @@ public sealed class OutboundMessenger(
         }
 
         var message = await db.OutboundMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
-        var provider = router.Get(message.Provider);
+        var carrier = router.Get(message.Provider);
         var started = time.GetTimestamp();
-        var result = provider is { IsEnabled: true }
-            ? await CallAsync(provider, message, ct)
-            : new ChannelSendResult.Failed($"Provider '{message.Provider}' is not enabled.", Permanent: false);
+        var result = carrier is { IsEnabled: true }
+            ? await CallAsync(carrier, message, ct)
+            : new ChannelSendResult.Failed($"Provider '{message.Provider}' is not enabled.", FailureKind.Transient);
         failpoints.Hit(Failpoints.AfterProviderCall);
-        var delivery = await RecordAsync(message, attempt, provider?.ResendIsSafe ?? false, result, ct);
+        var delivery = await RecordAsync(message, attempt, carrier?.ResendIsSafe ?? false, result, ct);
         Count(message, delivery, time.GetElapsedTime(started));
         return delivery;
     }
@@ -121,7 +147,8 @@ public sealed class OutboundMessenger(
         timeout.CancelAfter(options.Value.SendTimeout);
         try
         {
-            return await provider.SendAsync(new ChannelMessage(message.Id, personalData.Decrypt(message.RecipientEncrypted), message.Body), timeout.Token);
+            var outgoing = new OutgoingMessage(message.Id, message.Purpose, personalData.Decrypt(message.RecipientEncrypted), message.Body, message.Choices, message.Data);
+            return await provider.SendAsync(outgoing, timeout.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -157,9 +184,24 @@ public sealed class OutboundMessenger(
                 await MarkUnknownAsync(sending, ambiguous.Error, ct);
                 return new Delivery.Unknown(message.Channel);
 
-            case ChannelSendResult.Failed { Permanent: false } or ChannelSendResult.Ambiguous when attempt < options.Value.MaxAttempts:
+            case ChannelSendResult.Failed { Kind: FailureKind.Configuration } configuration:
+                await pauses.PauseAsync(message.Provider, configuration.Error, ct);
+                var resumeAt = await pauses.PausedUntilAsync(message.Provider, ct) ?? now + options.Value.FirstRetryDelay;
+                // The attempt is not held against the message: the account was at fault, not the message.
+                await sending.ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.State, OutboundState.Pending)
+                        .SetProperty(m => m.Attempts, m => m.Attempts - 1)
+                        .SetProperty(m => m.NextAttemptAt, resumeAt)
+                        .SetProperty(m => m.Error, Truncate(configuration.Error))
+                        .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
+                    ct);
+                return new Delivery.RetryLater(configuration.Error, resumeAt, ProviderPaused: true);
+
+            case ChannelSendResult.Failed { Kind: FailureKind.Transient } or ChannelSendResult.Ambiguous when attempt < options.Value.MaxAttempts:
                 var error = ErrorOf(result);
-                var retryAt = now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, options.Value.MaxRetryDelay);
+                var retryAt = result is ChannelSendResult.Failed { RetryAt: { } told } && told > now
+                    ? told
+                    : now + RetryBackoff.Delay(attempt, options.Value.FirstRetryDelay, options.Value.MaxRetryDelay);
                 logger.LogWarning("Message {MessageId} on {Provider} attempt {Attempt} failed, next at {RetryAt:O}: {Error}", message.Id, message.Provider, attempt, retryAt, error);
                 await sending.ExecuteUpdateAsync(
                     s => s.SetProperty(m => m.State, OutboundState.Pending)
@@ -170,7 +212,13 @@ public sealed class OutboundMessenger(
                 return new Delivery.RetryLater(error, retryAt);
 
             default:
-                var failure = result is ChannelSendResult.Failed { Permanent: true } ? ErrorOf(result) : $"Gave up after {attempt} attempts: {ErrorOf(result)}";
+                if (result is ChannelSendResult.Failed { Kind: FailureKind.OptedOut } && message.ContactId is { } contactId)
+                {
+                    await contacts.OptOutAsync(contactId, message.Channel, onlyChannel: message.Channel, reason: $"refused by {message.Provider}", ct);
+                    logger.LogInformation("A citizen refused messages on {Provider}; recorded as an opt-out of {Channel}", message.Provider, message.Channel);
+                }
+
+                var failure = result is ChannelSendResult.Failed { Kind: not FailureKind.Transient } ? ErrorOf(result) : $"Gave up after {attempt} attempts: {ErrorOf(result)}";
                 logger.LogWarning("Message {MessageId} on {Provider} failed: {Error}", message.Id, message.Provider, failure);
                 await sending.ExecuteUpdateAsync(
                     s => s.SetProperty(m => m.State, OutboundState.Failed)
@@ -208,7 +256,7 @@ public sealed class OutboundMessenger(
                 logger.LogInformation("Message {MessageId}: its sender stopped mid-call; {Provider} makes a resend safe", messageId, message.Provider);
             }
 
-            return await DeliverAsync(messageId, ct);
+            return await DeliverAsync(messageId, message.Provider, ct);
         }
 
         await MarkUnknownAsync(abandoned, "The sender stopped during the provider call; the provider offers no idempotency key, so it is not sent again.", ct);
@@ -230,6 +278,8 @@ public sealed class OutboundMessenger(
         _ => string.Empty,
     };
 
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
 }
 
@@ -241,7 +291,9 @@ public abstract record Delivery
     /// <summary>Maybe handed over, maybe not; never sent again.</summary>
     public sealed record Unknown(ChannelKind Channel) : Delivery;
 
-    public sealed record RetryLater(string Error, DateTimeOffset At) : Delivery;
+    /// <param name="ProviderPaused">The provider is paused after a configuration error: the caller may fall back to another channel meanwhile.</param>
+    public sealed record RetryLater(string Error, DateTimeOffset At, bool ProviderPaused = false) : Delivery;
 
+    /// <summary>Never sent by this provider: the caller falls back to the next channel.</summary>
     public sealed record Failed(string Error) : Delivery;
 }

@@ -9,6 +9,7 @@ public static class ConversationServiceCollectionExtensions
     {
         services.AddSingleton<MessageTemplates>();
         services.AddSingleton<ConversationTexts>();
+        services.AddSingleton<SurveyLinks>();
         services.AddSingleton<QuestionnaireItems>();
         services.AddScoped<IInvitationSender, SendInvitation>();
         services.AddScoped<IReminderSender, SendReminder>();

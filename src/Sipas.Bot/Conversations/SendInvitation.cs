@@ -1,61 +1,193 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Sipas.Bot.Channels;
 using Sipas.Data;
 using Sipas.Data.Model;
-using Sipas.Data.Privacy;
 using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Policy;
+using Microsoft.Extensions.Options;
 
 namespace Sipas.Bot.Conversations;
 
 /// <summary>
-/// Opens the chat of one invitation and sends its first message (greeting + first question). Re-running it for the
-/// same invitation finds the same conversation and the same stored message, so the citizen gets it once.
+/// Sends one invitation on the first channel that can carry it, falling back along the unit's order when a provider
+/// cannot reach the citizen or is paused. On a two-way provider it opens the chat (greeting + first question); on a
+/// one-way or template provider it sends the web form's link (and the Telegram deep link). Each provider's message is
+/// stored under a key of the invitation and the provider, so re-running this finds the same message and the citizen
+/// gets it once.
 /// </summary>
 public sealed class SendInvitation(
     SipasDbContext db,
     ChannelRouter router,
+    ContactDirectory contacts,
     OutboundMessenger messenger,
     ConversationTexts texts,
     QuestionnaireItems questionnaires,
-    PersonalDataProtector personalData,
+    SurveyLinks links,
+    IOptions<SurveyOptions> survey,
     TimeProvider time) : IInvitationSender
 {
+    /// <summary>How long an invitation waits when the citizen still has another survey open on the chosen channel.</summary>
+    public static readonly TimeSpan WaitForOpenSurvey = TimeSpan.FromMinutes(30);
+
     public async Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
     {
         var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
         var dossier = invitation.Dossier!;
-        if (router.Pick(dossier.Unit!.Code, dossier.PreferredChannel) is not { } provider)
+        var optedOutOf = await db.OptOuts.Where(o => o.ContactId == invitation.ContactId && o.OptedInAt == null && o.OnlyChannel != null)
+            .Select(o => o.OnlyChannel!.Value).ToListAsync(cancellationToken);
+
+        var failures = new List<string>();
+        var paused = new List<(string Key, DateTimeOffset Until)>();
+        foreach (var provider in router.Candidates(dossier.Unit!.Code, dossier.PreferredChannel).Where(p => !optedOutOf.Contains(p.Channel)))
         {
-            return new SendOutcome.Skipped(SkipReason.NoChannel);
+            if (await contacts.AddressForAsync(invitation.ContactId, provider, cancellationToken) is not { } address)
+            {
+                continue;
+            }
+
+            var key = $"invitation:{invitation.Id}:{provider.Name}";
+            var message = await ComposeAsync(invitation, provider, address, key, cancellationToken);
+            if (message is null)
+            {
+                return new SendOutcome.Deferred($"The citizen still has another survey open on {provider.Channel}.", time.GetUtcNow() + WaitForOpenSurvey);
+            }
+
+            switch (await messenger.StoreAndDeliverAsync(message, cancellationToken))
+            {
+                case Delivery.Accepted accepted:
+                    await CancelPausedAsync(paused, provider, cancellationToken);
+                    return new SendOutcome.Sent(accepted.Channel, provider.Name, accepted.Delivered);
+                case Delivery.Unknown unknown:
+                    await CancelPausedAsync(paused, provider, cancellationToken);
+                    return new SendOutcome.Sent(unknown.Channel, provider.Name, Delivered: false, Uncertain: true);
+                case Delivery.RetryLater { ProviderPaused: true } later:
+                    paused.Add((key, later.At));
+                    failures.Add($"{provider.Name}: {later.Error}");
+                    await EndConversationAsync(invitation.Id, provider, cancellationToken);
+                    continue;
+                case Delivery.RetryLater later:
+                    return new SendOutcome.Failed($"{provider.Name}: {later.Error}", later.At);
+                case Delivery.Failed failed:
+                    failures.Add($"{provider.Name}: {failed.Error}");
+                    await EndConversationAsync(invitation.Id, provider, cancellationToken);
+                    continue;
+            }
         }
 
-        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, cancellationToken);
-        var conversationId = await OpenConversationAsync(invitation, provider, cancellationToken);
-        var recipient = personalData.Decrypt(dossier.CitizenPhoneEncrypted);
-        var body = texts.Invitation(dossier.Unit.Name, dossier.Procedure?.Name, items[0], items.Count);
-        var message = messenger.Compose(provider, recipient, MessagePurpose.Invitation, body, $"invitation:{invitation.Id}", invitation.Id, conversationId);
-
-        return await messenger.StoreAndDeliverAsync(message, cancellationToken) switch
+        if (paused.Count > 0)
         {
-            Delivery.Accepted accepted => new SendOutcome.Sent(accepted.Channel, accepted.Delivered),
-            Delivery.Unknown unknown => new SendOutcome.Sent(unknown.Channel, Delivered: false, Uncertain: true),
-            Delivery.RetryLater later => new SendOutcome.Failed(later.Error, later.At),
-            Delivery.Failed failed => new SendOutcome.Failed(failed.Error, RetryAt: null),
-            _ => throw new InvalidOperationException("Unknown delivery."),
-        };
+            return new SendOutcome.Failed(string.Join(" | ", failures), paused.Min(p => p.Until));
+        }
+
+        return failures.Count == 0 ? new SendOutcome.Skipped(SkipReason.NoChannel) : new SendOutcome.Failed(string.Join(" | ", failures), RetryAt: null);
     }
 
-    /// <summary>One conversation per invitation; a retry finds the one (and the provider) chosen the first time.</summary>
-    private async Task<Guid> OpenConversationAsync(Invitation invitation, IChannelProvider provider, CancellationToken ct)
+    /// <summary>The invitation as <paramref name="provider"/> can carry it; null when a chat cannot open because another survey is open there.</summary>
+    private async Task<OutboundMessage?> ComposeAsync(Invitation invitation, IChannelProvider provider, string address, string key, CancellationToken ct)
+    {
+        var dossier = invitation.Dossier!;
+        var data = TemplateData(invitation);
+        if (!provider.Capabilities.TwoWay)
+        {
+            var content = new MessageContent(MessagePurpose.Invitation, texts.LinkInvitation(data), Data: data);
+            return messenger.Compose(provider, address, invitation.ContactId, content, key, invitation.Id, conversationId: null);
+        }
+
+        if (await OpenConversationAsync(invitation, provider, ct) is not { } conversationId)
+        {
+            return null;
+        }
+
+        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
+        var chat = new MessageContent(
+            MessagePurpose.Invitation, texts.Invitation(dossier.Unit!.Name, dossier.Procedure?.Name, items[0], items.Count), ConversationTexts.Choices(items[0]), data);
+        return messenger.Compose(provider, address, invitation.ContactId, chat, key, invitation.Id, conversationId);
+    }
+
+    /// <summary>The values every invitation template may use, as plain strings (a Zalo template's parameters are filled from them).</summary>
+    private Dictionary<string, string> TemplateData(Invitation invitation)
+    {
+        var dossier = invitation.Dossier!;
+        var vietnam = TimeZoneInfo.FindSystemTimeZoneById(survey.Value.TimeZone);
+        var expiresAt = TimeZoneInfo.ConvertTime(invitation.ExpiresAt ?? time.GetUtcNow() + survey.Value.ExpireAfter, vietnam);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["unit_name"] = dossier.Unit!.Name,
+            ["dossier_code"] = dossier.Code,
+            ["returned_at"] = TimeZoneInfo.ConvertTime(dossier.ReturnedAt, vietnam).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
+            ["expires_at"] = expiresAt.ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture),
+            ["survey_code"] = invitation.Code,
+        };
+        if (dossier.Procedure?.Name is { } procedure)
+        {
+            data["procedure_name"] = procedure;
+        }
+
+        if (links.WebForm(invitation.Code) is { } link)
+        {
+            data["link"] = link;
+        }
+
+        if (links.Telegram(invitation.Code) is { } telegram)
+        {
+            data["telegram_link"] = telegram;
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// One conversation per invitation, and at most one open per contact and channel. A retry finds the one opened
+    /// the first time; a fallback moves it to the new provider. Null when the contact has another survey open there.
+    /// </summary>
+    private async Task<Guid?> OpenConversationAsync(Invitation invitation, IChannelProvider provider, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO conversations (id, invitation_id, channel, provider, address_hash, state, current_position, created_at, updated_at)
-            VALUES ({Guid.CreateVersion7()}, {invitation.Id}, {provider.Channel.ToString()}, {provider.Name}, {invitation.PhoneHash}, 'Active', 1, {now}, {now})
-            ON CONFLICT (invitation_id) DO NOTHING
+            INSERT INTO conversations (id, invitation_id, channel, provider, contact_id, state, current_position, created_at, updated_at)
+            VALUES ({Guid.CreateVersion7()}, {invitation.Id}, {provider.Channel.ToString()}, {provider.Name}, {invitation.ContactId}, 'Active', 1, {now}, {now})
+            ON CONFLICT DO NOTHING
             """,
             ct);
-        return await db.Conversations.Where(c => c.InvitationId == invitation.Id).Select(c => c.Id).SingleAsync(ct);
+        var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.InvitationId == invitation.Id, ct);
+        if (conversation is null)
+        {
+            return null;
+        }
+
+        if (conversation.Provider != provider.Name)
+        {
+            try
+            {
+                // Falling back from a provider that could not send the first message: the chat starts again here.
+                await db.Conversations.Where(c => c.Id == conversation.Id && !db.Responses.Any(r => r.InvitationId == invitation.Id))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(c => c.Provider, provider.Name).SetProperty(c => c.Channel, provider.Channel)
+                            .SetProperty(c => c.State, ConversationState.Active).SetProperty(c => c.CurrentPosition, 1).SetProperty(c => c.UpdatedAt, now),
+                        ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                return null;
+            }
+        }
+
+        return conversation.Id;
+    }
+
+    /// <summary>A chat whose first message could not go out on this provider is not left open there.</summary>
+    private Task<int> EndConversationAsync(Guid invitationId, IChannelProvider provider, CancellationToken ct) =>
+        db.Conversations.Where(c => c.InvitationId == invitationId && c.Provider == provider.Name && c.State == ConversationState.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null), ct);
+
+    private async Task CancelPausedAsync(List<(string Key, DateTimeOffset Until)> paused, IChannelProvider usedInstead, CancellationToken ct)
+    {
+        foreach (var (key, _) in paused)
+        {
+            await messenger.CancelWaitingAsync(key, $"Sent on {usedInstead.Name} instead while this provider was paused.", ct);
+        }
     }
 }

@@ -2,30 +2,73 @@ using Microsoft.EntityFrameworkCore;
 using Sipas.Bot.Channels;
 using Sipas.Data;
 using Sipas.Data.Model;
-using Sipas.Data.Privacy;
 using Sipas.Scheduler.Invitations;
 
 namespace Sipas.Bot.Conversations;
 
-/// <summary>Reminds a citizen of the question their chat is waiting on, on the channel the invitation went out on.</summary>
+/// <summary>
+/// Reminds a citizen of their survey on the provider the invitation went out on: the question their chat waits on,
+/// or, when the invitation was a link (an SMS), the link again.
+/// </summary>
 public sealed class SendReminder(
-    SipasDbContext db, ChannelRouter router, OutboundMessenger messenger, ConversationTexts texts, QuestionnaireItems questionnaires, PersonalDataProtector personalData) : IReminderSender
+    SipasDbContext db, ChannelRouter router, ContactDirectory contacts, OutboundMessenger messenger, ConversationTexts texts, QuestionnaireItems questionnaires) : IReminderSender
 {
     public async Task<bool> SendReminderAsync(Guid invitationId, CancellationToken cancellationToken)
     {
+        var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
         var conversation = await db.Conversations.AsNoTracking()
             .SingleOrDefaultAsync(c => c.InvitationId == invitationId && c.State == ConversationState.Active, cancellationToken);
-        if (conversation?.CurrentPosition is not { } position || router.Get(conversation.Provider) is not { IsEnabled: true } provider)
+        var providerName = conversation?.Provider ?? invitation.Provider;
+        if (providerName is null || router.Get(providerName) is not { IsEnabled: true } provider
+            || await contacts.AddressForAsync(invitation.ContactId, provider, cancellationToken) is not { } address)
         {
             return false;
         }
 
-        var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
-        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, cancellationToken);
-        var dossier = invitation.Dossier!;
-        var body = texts.Reminder(dossier.Unit!.Name, dossier.Procedure?.Name, items.Single(i => i.Position == position), items.Count);
-        var message = messenger.Compose(
-            provider, personalData.Decrypt(dossier.CitizenPhoneEncrypted), MessagePurpose.Reminder, body, $"reminder:{invitationId}", invitationId, conversation.Id);
+        MessageContent content;
+        if (conversation is null)
+        {
+            if (provider.Capabilities.TwoWay)
+            {
+                return false;
+            }
+
+            var data = invitation.Dossier!.Procedure is null ? new Dictionary<string, string>() : new() { ["procedure_name"] = invitation.Dossier.Procedure.Name };
+            data["unit_name"] = invitation.Dossier.Unit!.Name;
+            data["dossier_code"] = invitation.Dossier.Code;
+            data = await StoredDataAsync(invitationId, data, cancellationToken);
+            content = new MessageContent(MessagePurpose.Reminder, texts.LinkReminder(data), Data: data);
+        }
+        else if (conversation.CurrentPosition is { } position)
+        {
+            var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, cancellationToken);
+            var waiting = items.Single(i => i.Position == position);
+            var dossier = invitation.Dossier!;
+            content = new MessageContent(MessagePurpose.Reminder, texts.Reminder(dossier.Unit!.Name, dossier.Procedure?.Name, waiting, items.Count), ConversationTexts.Choices(waiting));
+        }
+        else
+        {
+            return false;
+        }
+
+        var message = messenger.Compose(provider, address, invitation.ContactId, content, $"reminder:{invitationId}", invitationId, conversation?.Id);
         return await messenger.StoreAndDeliverAsync(message, cancellationToken) is Delivery.Accepted;
+    }
+
+    /// <summary>The invitation's own template model (its link, its expiry), so the reminder names the same ones.</summary>
+    private async Task<Dictionary<string, string>> StoredDataAsync(Guid invitationId, Dictionary<string, string> fallback, CancellationToken ct)
+    {
+        var sent = await db.OutboundMessages.AsNoTracking()
+            .Where(m => m.InvitationId == invitationId && m.Purpose == MessagePurpose.Invitation && m.State != OutboundState.Failed && m.State != OutboundState.Cancelled)
+            .OrderByDescending(m => m.CreatedAt).Select(m => m.Data).FirstOrDefaultAsync(ct);
+        if (sent is not null)
+        {
+            foreach (var (key, value) in sent)
+            {
+                fallback[key] = value;
+            }
+        }
+
+        return fallback;
     }
 }

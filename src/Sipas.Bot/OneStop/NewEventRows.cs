@@ -4,8 +4,11 @@ using Sipas.Data.Model;
 
 namespace Sipas.Bot.OneStop;
 
-/// <summary>The three rows a new event adds: its dossier, the dossier's invitation, and the event itself.</summary>
-public sealed record NewEventRows(EventReferences Ids, Dossier Dossier, Invitation Invitation, InboundEvent Event)
+/// <summary>
+/// The rows a new event adds: its dossier, the dossier's invitation, the event itself, and the citizen's contact
+/// unless their phone is known already (then the invitation joins the existing contact).
+/// </summary>
+public sealed record NewEventRows(EventReferences Ids, Contact Contact, Dossier Dossier, Invitation Invitation, InboundEvent Event)
 {
     /// <summary>
     /// One statement for the rows of any number of events, because ingest cost is dominated by per-statement and
@@ -17,23 +20,29 @@ public sealed record NewEventRows(EventReferences Ids, Dossier Dossier, Invitati
         WITH new AS (
             SELECT * FROM unnest(
                 @dossier_id, @dossier_code, @source_id, @unit_id, @procedure_id, @received_at, @dossier_due_at, @returned_at,
-                @return_method, @official_code, @phone_encrypted, @phone_hash, @name_encrypted, @preferred_channel,
+                @return_method, @official_code, @contact_id, @phone_encrypted, @phone_hash, @name_encrypted, @preferred_channel,
                 @invitation_id, @invitation_code, @state, @skip_reason, @invitation_due_at, @questionnaire_id,
                 @event_id, @kind, @source, @external_id, @payload_encrypted, @payload_sha256, @now)
             AS t(dossier_id, dossier_code, source_id, unit_id, procedure_id, received_at, dossier_due_at, returned_at,
-                 return_method, official_code, phone_encrypted, phone_hash, name_encrypted, preferred_channel,
+                 return_method, official_code, contact_id, phone_encrypted, phone_hash, name_encrypted, preferred_channel,
                  invitation_id, invitation_code, state, skip_reason, invitation_due_at, questionnaire_id,
                  event_id, kind, source, external_id, payload_encrypted, payload_sha256, now)
+        ), contact AS (
+            -- DO UPDATE (not NOTHING) so a phone already known returns its contact too; DISTINCT ON because a group may hold one phone twice.
+            INSERT INTO contacts (id, phone_hash, phone_encrypted, created_at)
+            SELECT DISTINCT ON (phone_hash) contact_id, phone_hash, phone_encrypted, now FROM new ORDER BY phone_hash
+            ON CONFLICT (phone_hash) DO UPDATE SET phone_hash = excluded.phone_hash
+            RETURNING id, phone_hash
         ), dossier AS (
             INSERT INTO dossiers (id, code, source_id, unit_id, procedure_id, received_at, due_at, returned_at, return_method, official_code,
-                                  citizen_phone_encrypted, citizen_phone_hash, citizen_name_encrypted, preferred_channel, created_at)
+                                  citizen_name_encrypted, preferred_channel, created_at)
             SELECT dossier_id, dossier_code, source_id, unit_id, procedure_id, received_at, dossier_due_at, returned_at, return_method, official_code,
-                   phone_encrypted, phone_hash, name_encrypted, preferred_channel, now
+                   name_encrypted, preferred_channel, now
             FROM new
         ), invitation AS (
-            INSERT INTO invitations (id, dossier_id, code, phone_hash, state, skip_reason, due_at, attempts, questionnaire_id, created_at, updated_at)
-            SELECT invitation_id, dossier_id, invitation_code, phone_hash, state, skip_reason, invitation_due_at, 0, questionnaire_id, now, now
-            FROM new
+            INSERT INTO invitations (id, dossier_id, code, contact_id, state, skip_reason, due_at, attempts, questionnaire_id, created_at, updated_at)
+            SELECT invitation_id, dossier_id, invitation_code, contact.id, state, skip_reason, invitation_due_at, 0, questionnaire_id, now, now
+            FROM new JOIN contact USING (phone_hash)
         )
         INSERT INTO inbound_events (id, kind, source, external_id, payload_encrypted, payload_sha256, invitation_id, received_at)
         SELECT event_id, kind, source, external_id, payload_encrypted, payload_sha256, invitation_id, now
@@ -54,8 +63,9 @@ public sealed record NewEventRows(EventReferences Ids, Dossier Dossier, Invitati
         p.Add(Column("returned_at", NpgsqlDbType.TimestampTz, events, e => e.Dossier.ReturnedAt));
         p.Add(Column("return_method", NpgsqlDbType.Text, events, e => e.Dossier.ReturnMethod?.ToString()));
         p.Add(Column("official_code", NpgsqlDbType.Text, events, e => e.Dossier.OfficialCode));
-        p.Add(Column("phone_encrypted", NpgsqlDbType.Bytea, events, e => e.Dossier.CitizenPhoneEncrypted));
-        p.Add(Column("phone_hash", NpgsqlDbType.Bytea, events, e => e.Dossier.CitizenPhoneHash));
+        p.Add(Column("contact_id", NpgsqlDbType.Uuid, events, e => e.Contact.Id));
+        p.Add(Column("phone_encrypted", NpgsqlDbType.Bytea, events, e => e.Contact.PhoneEncrypted));
+        p.Add(Column("phone_hash", NpgsqlDbType.Bytea, events, e => e.Contact.PhoneHash));
         p.Add(Column("name_encrypted", NpgsqlDbType.Bytea, events, e => e.Dossier.CitizenNameEncrypted));
         p.Add(Column("preferred_channel", NpgsqlDbType.Text, events, e => e.Dossier.PreferredChannel?.ToString()));
         p.Add(Column("invitation_id", NpgsqlDbType.Uuid, events, e => e.Invitation.Id));

@@ -36,15 +36,16 @@ public sealed class RecordResultReturned(
     {
         var payloadHash = SHA256.HashData(payload);
         var now = time.GetUtcNow();
+        var contact = NewContact(ev, now);
         var dossier = NewDossier(ev, now);
         var invitation = NewInvitation(dossier, ev, now);
         var inbound = NewEvent(source, ev.EventId, payload, payloadHash, invitation.Id, now);
-        var written = references.Cached(source, ev) is { } known && await writer.TryWriteAsync(new NewEventRows(known, dossier, invitation, inbound), ct);
+        var written = references.Cached(source, ev) is { } known && await writer.TryWriteAsync(new NewEventRows(known, contact, dossier, invitation, inbound), ct);
         if (!written)
         {
             try
             {
-                await WriteAloneAsync(source, ev, dossier, invitation, inbound, now, ct);
+                await WriteAloneAsync(source, ev, contact, dossier, invitation, inbound, now, ct);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -74,12 +75,12 @@ public sealed class RecordResultReturned(
     /// violation says which kind of repeat this is.
     /// </summary>
     private async Task WriteAloneAsync(
-        string source, ResultReturnedEvent ev, Dossier dossier, Invitation invitation, InboundEvent inbound, DateTimeOffset now, CancellationToken ct)
+        string source, ResultReturnedEvent ev, Contact contact, Dossier dossier, Invitation invitation, InboundEvent inbound, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var ids = references.Cached(source, ev) ?? await references.ResolveAsync(connection, source, ev, now, ct);
-        await using (var command = NewEventRows.InsertCommand(connection, [new NewEventRows(ids, dossier, invitation, inbound)]))
+        await using (var command = NewEventRows.InsertCommand(connection, [new NewEventRows(ids, contact, dossier, invitation, inbound)]))
         {
             await command.ExecuteNonQueryAsync(ct);
         }
@@ -131,6 +132,15 @@ public sealed class RecordResultReturned(
         return new RecordOutcome.Accepted(Summary.Of(invitation));
     }
 
+    /// <summary>The citizen's contact, inserted only if their phone is new (the insert joins an existing one otherwise).</summary>
+    private Contact NewContact(ResultReturnedEvent ev, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        PhoneHash = personalData.Hash(ev.Phone.E164),
+        PhoneEncrypted = personalData.Encrypt(ev.Phone.E164),
+        CreatedAt = now,
+    };
+
     /// <summary>The dossier's own fields; its source, unit and procedure ids are bound when it is inserted.</summary>
     private Dossier NewDossier(ResultReturnedEvent ev, DateTimeOffset now) => new()
     {
@@ -141,8 +151,6 @@ public sealed class RecordResultReturned(
         ReturnedAt = ev.ReturnedAt.ToUniversalTime(),
         ReturnMethod = ev.ReturnMethod,
         OfficialCode = ev.OfficialCode,
-        CitizenPhoneEncrypted = personalData.Encrypt(ev.Phone.E164),
-        CitizenPhoneHash = personalData.Hash(ev.Phone.E164),
         CitizenNameEncrypted = ev.CitizenName is null ? null : personalData.Encrypt(ev.CitizenName),
         PreferredChannel = ev.PreferredChannel,
         CreatedAt = now,
@@ -158,7 +166,6 @@ public sealed class RecordResultReturned(
             Id = Guid.CreateVersion7(),
             DossierId = dossier.Id,
             Code = RandomNumberGenerator.GetString(CodeAlphabet, 10),
-            PhoneHash = dossier.CitizenPhoneHash,
             State = skip is null ? InvitationState.Scheduled : InvitationState.Skipped,
             SkipReason = skip,
             DueAt = window.DueTimeFor(ev.ReturnedAt, now),

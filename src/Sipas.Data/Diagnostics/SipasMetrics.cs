@@ -24,6 +24,8 @@ public sealed class SipasMetrics : IDisposable
     private readonly Histogram<double> _sendDuration;
     private readonly Counter<long> _repliesReceived;
     private readonly Histogram<int> _dispatcherBatchSize;
+    private readonly Counter<long> _providerPauses;
+    private readonly Counter<long> _webhooks;
 
     // UTC ticks of the oldest due invitation not yet sent; 0 while nothing is due.
     private long _oldestDueTicks;
@@ -51,6 +53,10 @@ public sealed class SipasMetrics : IDisposable
             "sipas.dispatcher.batch.size", "{invitation}", "Invitations claimed per dispatcher batch.",
             tags: null,
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [0, 1, 5, 10, 25, 50, 100, 250, 500, 1000] });
+        _providerPauses = _meter.CreateCounter<long>(
+            "sipas.providers.paused", "{pause}", "Times a provider was paused after a configuration error, by provider: alert on any increase.");
+        _webhooks = _meter.CreateCounter<long>(
+            "sipas.webhooks.received", "{request}", "Provider webhook requests, by webhook and outcome (accepted, repeated, unauthenticated, malformed).");
         _meter.CreateObservableGauge(
             "sipas.dispatcher.lag", DispatcherLagSeconds, "s",
             "Age of the oldest due invitation not yet sent (0 when none is waiting): how far dispatch is behind.");
@@ -95,6 +101,12 @@ public sealed class SipasMetrics : IDisposable
     public void ReplyReceived(ChannelKind channel) => _repliesReceived.Add(1, new KeyValuePair<string, object?>("channel", Name(channel)));
 
     /// <summary>The dispatcher claimed a batch of <paramref name="size"/> invitations (0 when nothing was due).</summary>
+    public void ProviderPaused(string provider) => _providerPauses.Add(1, new KeyValuePair<string, object?>("provider", provider));
+
+    /// <summary>A provider webhook was answered; <paramref name="webhook"/> and <paramref name="outcome"/> are code constants.</summary>
+    public void WebhookReceived(string webhook, string outcome) =>
+        _webhooks.Add(1, new KeyValuePair<string, object?>("webhook", webhook), new KeyValuePair<string, object?>("outcome", outcome));
+
     public void DispatcherBatchClaimed(int size) => _dispatcherBatchSize.Record(size);
 
     /// <summary>

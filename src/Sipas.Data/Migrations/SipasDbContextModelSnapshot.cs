@@ -68,6 +68,117 @@ namespace Sipas.Data.Migrations
                     b.ToTable("answers", (string)null);
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.ChannelProviderState", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<byte[]>("CredentialsEncrypted")
+                        .HasColumnType("bytea")
+                        .HasColumnName("credentials_encrypted");
+
+                    b.Property<DateTimeOffset?>("CredentialsRenewAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("credentials_renew_at");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("pause_reason");
+
+                    b.Property<DateTimeOffset?>("PausedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paused_until");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Provider")
+                        .HasName("pk_channel_provider_states");
+
+                    b.ToTable("channel_provider_states", (string)null);
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.Contact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("PhoneEncrypted")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_encrypted");
+
+                    b.Property<byte[]>("PhoneHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contacts");
+
+                    b.HasIndex("PhoneHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contacts_phone_hash");
+
+                    b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.ContactAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("AddressEncrypted")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("address_encrypted");
+
+                    b.Property<byte[]>("AddressHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("address_hash");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("linked_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contact_addresses");
+
+                    b.HasIndex("ContactId")
+                        .HasDatabaseName("ix_contact_addresses_contact_id");
+
+                    b.HasIndex("Provider", "AddressHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contact_addresses_provider_address_hash");
+
+                    b.ToTable("contact_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -75,16 +186,15 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<byte[]>("AddressHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("address_hash");
-
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -121,8 +231,10 @@ namespace Sipas.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_invitation_id");
 
-                    b.HasIndex("Channel", "AddressHash", "UpdatedAt")
-                        .HasDatabaseName("ix_conversations_channel_address_hash_updated_at");
+                    b.HasIndex("ContactId", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ix_conversations_one_active")
+                        .HasFilter("state = 'Active'");
 
                     b.ToTable("conversations", (string)null);
                 });
@@ -137,16 +249,6 @@ namespace Sipas.Data.Migrations
                     b.Property<byte[]>("CitizenNameEncrypted")
                         .HasColumnType("bytea")
                         .HasColumnName("citizen_name_encrypted");
-
-                    b.Property<byte[]>("CitizenPhoneEncrypted")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("citizen_phone_encrypted");
-
-                    b.Property<byte[]>("CitizenPhoneHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("citizen_phone_hash");
 
                     b.Property<string>("Code")
                         .IsRequired()
@@ -223,6 +325,15 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -249,6 +360,14 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("payload_sha256");
 
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTimeOffset?>("ProcessingUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processing_until");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
@@ -264,6 +383,10 @@ namespace Sipas.Data.Migrations
 
                     b.HasIndex("InvitationId")
                         .HasDatabaseName("ix_inbound_events_invitation_id");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_inbound_events_webhooks_waiting")
+                        .HasFilter("processed_at IS NULL AND error IS NULL AND kind = 'webhook'");
 
                     b.HasIndex("Kind", "Source", "ExternalId")
                         .IsUnique()
@@ -285,9 +408,24 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<Guid?>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
                     b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
                         .HasColumnName("conversation_id");
+
+                    b.Property<string>("Payload")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
 
                     b.Property<string>("ProviderMessageId")
                         .IsRequired()
@@ -320,9 +458,9 @@ namespace Sipas.Data.Migrations
                     b.HasIndex("ConversationId")
                         .HasDatabaseName("ix_inbound_messages_conversation_id");
 
-                    b.HasIndex("Channel", "ProviderMessageId")
+                    b.HasIndex("Provider", "ProviderMessageId")
                         .IsUnique()
-                        .HasDatabaseName("ix_inbound_messages_channel_provider_message_id");
+                        .HasDatabaseName("ix_inbound_messages_provider_provider_message_id");
 
                     b.HasIndex("Channel", "SenderHash", "ReceivedAt")
                         .HasDatabaseName("ix_inbound_messages_channel_sender_hash_received_at");
@@ -364,6 +502,10 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -389,10 +531,10 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("last_error");
 
-                    b.Property<byte[]>("PhoneHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("phone_hash");
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
 
                     b.Property<Guid>("QuestionnaireId")
                         .HasColumnType("uuid")
@@ -447,8 +589,8 @@ namespace Sipas.Data.Migrations
                     b.HasIndex("QuestionnaireId")
                         .HasDatabaseName("ix_invitations_questionnaire_id");
 
-                    b.HasIndex("PhoneHash", "SendStartedAt")
-                        .HasDatabaseName("ix_invitations_phone_hash_send_started_at");
+                    b.HasIndex("ContactId", "SendStartedAt")
+                        .HasDatabaseName("ix_invitations_contact_id_send_started_at");
 
                     b.ToTable("invitations", (string)null);
                 });
@@ -526,6 +668,15 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
+
+                    b.Property<string>("OnlyChannel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("only_channel");
+
                     b.Property<DateTimeOffset?>("OptedInAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opted_in_at");
@@ -533,11 +684,6 @@ namespace Sipas.Data.Migrations
                     b.Property<DateTimeOffset>("OptedOutAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opted_out_at");
-
-                    b.Property<byte[]>("PhoneHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("phone_hash");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -548,10 +694,12 @@ namespace Sipas.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_opt_outs");
 
-                    b.HasIndex("PhoneHash")
+                    b.HasIndex("ContactId", "OnlyChannel")
                         .IsUnique()
-                        .HasDatabaseName("ix_opt_outs_phone_hash")
+                        .HasDatabaseName("ix_opt_outs_contact_id_only_channel")
                         .HasFilter("opted_in_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("ContactId", "OnlyChannel"), false);
 
                     b.ToTable("opt_outs", (string)null);
                 });
@@ -578,9 +726,18 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("channel");
 
+                    b.Property<string>("Choices")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("choices");
+
                     b.Property<DateTimeOffset?>("ClaimedUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("claimed_until");
+
+                    b.Property<Guid?>("ContactId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("contact_id");
 
                     b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
@@ -589,6 +746,11 @@ namespace Sipas.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
 
                     b.Property<DateTimeOffset?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone")
@@ -653,6 +815,9 @@ namespace Sipas.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbound_messages");
 
+                    b.HasIndex("ContactId")
+                        .HasDatabaseName("ix_outbound_messages_contact_id");
+
                     b.HasIndex("ConversationId")
                         .HasDatabaseName("ix_outbound_messages_conversation_id");
 
@@ -667,8 +832,8 @@ namespace Sipas.Data.Migrations
                         .HasDatabaseName("ix_outbound_messages_waiting")
                         .HasFilter("state IN ('Pending', 'Sending')");
 
-                    b.HasIndex("Channel", "ProviderMessageId")
-                        .HasDatabaseName("ix_outbound_messages_channel_provider_message_id");
+                    b.HasIndex("Provider", "ProviderMessageId")
+                        .HasDatabaseName("ix_outbound_messages_provider_provider_message_id");
 
                     b.HasIndex("Channel", "RecipientHash", "CreatedAt")
                         .HasDatabaseName("ix_outbound_messages_channel_recipient_hash_created_at");
@@ -1169,6 +1334,23 @@ namespace Sipas.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.RateLimitSlot", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("TheoreticalArrival")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("theoretical_arrival");
+
+                    b.HasKey("Key")
+                        .HasName("pk_rate_limit_slots");
+
+                    b.ToTable("rate_limit_slots", (string)null);
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.Response", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1213,6 +1395,43 @@ namespace Sipas.Data.Migrations
                         .HasDatabaseName("ix_responses_questionnaire_id");
 
                     b.ToTable("responses", (string)null);
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.ResponseReason", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("dimension");
+
+                    b.Property<Guid>("ResponseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("response_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_response_reasons");
+
+                    b.HasIndex("ResponseId")
+                        .HasDatabaseName("ix_response_reasons_response_id");
+
+                    b.ToTable("response_reasons", (string)null);
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.Unit", b =>
@@ -1283,6 +1502,16 @@ namespace Sipas.Data.Migrations
                         .HasConstraintName("fk_answers_responses_response_id");
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.ContactAddress", b =>
+                {
+                    b.HasOne("Sipas.Data.Model.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_addresses_contacts_contact_id");
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.Conversation", b =>
                 {
                     b.HasOne("Sipas.Data.Model.Invitation", null)
@@ -1340,6 +1569,13 @@ namespace Sipas.Data.Migrations
 
             modelBuilder.Entity("Sipas.Data.Model.Invitation", b =>
                 {
+                    b.HasOne("Sipas.Data.Model.Contact", "Contact")
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invitations_contacts_contact_id");
+
                     b.HasOne("Sipas.Data.Model.Dossier", "Dossier")
                         .WithOne()
                         .HasForeignKey("Sipas.Data.Model.Invitation", "DossierId")
@@ -1353,6 +1589,8 @@ namespace Sipas.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invitations_questionnaires_questionnaire_id");
+
+                    b.Navigation("Contact");
 
                     b.Navigation("Dossier");
 
@@ -1369,6 +1607,16 @@ namespace Sipas.Data.Migrations
                         .HasConstraintName("fk_one_stop_source_secrets_one_stop_sources_source_id");
 
                     b.Navigation("Source");
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.OptOut", b =>
+                {
+                    b.HasOne("Sipas.Data.Model.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_opt_outs_contacts_contact_id");
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.OutboundMessage", b =>
@@ -1413,6 +1661,16 @@ namespace Sipas.Data.Migrations
                         .HasConstraintName("fk_responses_questionnaires_questionnaire_id");
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.ResponseReason", b =>
+                {
+                    b.HasOne("Sipas.Data.Model.Response", null)
+                        .WithMany("Reasons")
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_response_reasons_responses_response_id");
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.Unit", b =>
                 {
                     b.HasOne("Sipas.Data.Model.Unit", "Parent")
@@ -1432,6 +1690,8 @@ namespace Sipas.Data.Migrations
             modelBuilder.Entity("Sipas.Data.Model.Response", b =>
                 {
                     b.Navigation("Answers");
+
+                    b.Navigation("Reasons");
                 });
 #pragma warning restore 612, 618
         }

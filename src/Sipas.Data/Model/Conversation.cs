@@ -1,6 +1,9 @@
 namespace Sipas.Data.Model;
 
-/// <summary>The chat state of one invitation: which questionnaire item is waiting for an answer.</summary>
+/// <summary>
+/// The chat state of one invitation: which questionnaire item is waiting for an answer. A contact has at most one
+/// active conversation per channel, so a reply is never attributed to another dossier.
+/// </summary>
 public sealed class Conversation
 {
     public Guid Id { get; set; }
@@ -9,7 +12,7 @@ public sealed class Conversation
 
     /// <summary>The provider the invitation went out on; reminders and replies follow it.</summary>
     public required string Provider { get; set; }
-    public required byte[] AddressHash { get; set; }
+    public Guid ContactId { get; set; }
     public ConversationState State { get; set; }
 
     /// <summary>Position of the item awaiting an answer; null once the conversation has ended.</summary>

@@ -13,8 +13,6 @@ public sealed class Dossier
     public DateTimeOffset ReturnedAt { get; set; }
     public ReturnMethod? ReturnMethod { get; set; }
     public string? OfficialCode { get; set; }
-    public required byte[] CitizenPhoneEncrypted { get; set; }
-    public required byte[] CitizenPhoneHash { get; set; }
     public byte[]? CitizenNameEncrypted { get; set; }
     public ChannelKind? PreferredChannel { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -30,10 +28,14 @@ public enum ReturnMethod
     Online,
 }
 
+/// <summary>What the citizen sees: the channel an answer came on. Who carries it is the provider (a name).</summary>
 public enum ChannelKind
 {
     Simulator,
     Sms,
     Zalo,
     Telegram,
+
+    /// <summary>The short-link web form.</summary>
+    Web,
 }

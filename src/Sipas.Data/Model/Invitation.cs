@@ -11,7 +11,9 @@ public sealed class Invitation
 
     /// <summary>Short public code used in survey links and chat deep links.</summary>
     public required string Code { get; set; }
-    public required byte[] PhoneHash { get; set; }
+
+    /// <summary>Who is asked: the dossier's citizen. Opt-outs, the fatigue cap and the conversation key on it.</summary>
+    public Guid ContactId { get; set; }
     public InvitationState State { get; set; }
     public SkipReason? SkipReason { get; set; }
     public DateTimeOffset DueAt { get; set; }
@@ -24,8 +26,11 @@ public sealed class Invitation
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     public ChannelKind? Channel { get; set; }
+
+    /// <summary>The provider that carried the invitation (after any fallback).</summary>
+    public string? Provider { get; set; }
     public Guid QuestionnaireId { get; set; }
-    /// <summary>When a dispatcher reserved this phone for this invitation (fatigue cap), just before sending.</summary>
+    /// <summary>When a dispatcher reserved this contact for this invitation (fatigue cap), just before sending.</summary>
     public DateTimeOffset? SendStartedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
@@ -39,6 +44,7 @@ public sealed class Invitation
     public DateTimeOffset UpdatedAt { get; set; }
 
     public Dossier? Dossier { get; set; }
+    public Contact? Contact { get; set; }
     public Questionnaire? Questionnaire { get; set; }
 }
 

@@ -13,6 +13,24 @@ public sealed class Response
     /// <summary>Answered after the invitation expired: kept, not counted.</summary>
     public bool IsLate { get; set; }
     public List<Answer> Answers { get; set; } = [];
+    public List<ResponseReason> Reasons { get; set; } = [];
+}
+
+/// <summary>
+/// A reason the citizen chose or wrote (a Zalo rating's preset reasons, a classified comment): counted per unit and
+/// dimension, never as a scale answer (sipas-method.md §3).
+/// </summary>
+public sealed class ResponseReason
+{
+    public Guid Id { get; set; }
+    public Guid ResponseId { get; set; }
+
+    /// <summary>Where the reason came from (<c>zalo-rating</c>…).</summary>
+    public required string Source { get; set; }
+    public required string Text { get; set; }
+
+    /// <summary>The dimension the reason is mapped to for reporting, when one is configured.</summary>
+    public string? Dimension { get; set; }
 }
 
 public sealed class Answer

@@ -68,7 +68,9 @@ public sealed class PersonalDataProtector
         return output;
     }
 
-    public string Decrypt(byte[] sealedValue)
+    public string Decrypt(byte[] sealedValue) => Encoding.UTF8.GetString(DecryptBytes(sealedValue));
+
+    public byte[] DecryptBytes(byte[] sealedValue)
     {
         if (sealedValue.Length < NonceSize + TagSize)
         {
@@ -78,7 +80,7 @@ public sealed class PersonalDataProtector
         var plainLength = sealedValue.Length - NonceSize - TagSize;
         var plain = new byte[plainLength];
         Aes().Decrypt(sealedValue.AsSpan(0, NonceSize), sealedValue.AsSpan(NonceSize, plainLength), sealedValue.AsSpan(NonceSize + plainLength), plain);
-        return Encoding.UTF8.GetString(plain);
+        return plain;
     }
 
     private AesGcm Aes()

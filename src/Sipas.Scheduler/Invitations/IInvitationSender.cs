@@ -14,10 +14,13 @@ public interface IInvitationSender
 public abstract record SendOutcome
 {
     /// <summary>Handed to the provider. <paramref name="Uncertain"/>: the provider may or may not have it (outcome lost), and it is not sent again.</summary>
-    public sealed record Sent(ChannelKind Channel, bool Delivered, bool Uncertain = false) : SendOutcome;
+    public sealed record Sent(ChannelKind Channel, string Provider, bool Delivered, bool Uncertain = false) : SendOutcome;
 
     /// <summary><paramref name="RetryAt"/>: when a retryable failure may be tried again; null for a permanent failure.</summary>
     public sealed record Failed(string Error, DateTimeOffset? RetryAt) : SendOutcome;
 
     public sealed record Skipped(SkipReason Reason) : SendOutcome;
+
+    /// <summary>Not tried: the citizen still has another survey open on that channel. Due again at <paramref name="Until"/>, without using up an attempt.</summary>
+    public sealed record Deferred(string Reason, DateTimeOffset Until) : SendOutcome;
 }

@@ -38,7 +38,7 @@ public sealed class InvitationDispatcher(
             ORDER BY due_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED)
-        RETURNING id, phone_hash, attempts
+        RETURNING id, contact_id, attempts
         """;
 
     private const string RenewSql = """
@@ -115,7 +115,7 @@ public sealed class InvitationDispatcher(
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            claimed.Add(new ClaimedInvitation(reader.GetGuid(0), (byte[])reader[1], reader.GetInt32(2), token));
+            claimed.Add(new ClaimedInvitation(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), token));
         }
 
         return claimed;
@@ -143,7 +143,7 @@ public sealed class InvitationDispatcher(
                 return;
             }
 
-            var skip = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync(claimed.Id, claimed.PhoneHash, ct);
+            var skip = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync(claimed.Id, claimed.ContactId, ct);
             if (skip is { } reason)
             {
                 await RecordSkippedAsync(db, claimed.Id, reason, ct);
@@ -177,6 +177,7 @@ public sealed class InvitationDispatcher(
                 var moved = await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
                     s => s.SetProperty(i => i.State, reached)
                         .SetProperty(i => i.Channel, sent.Channel)
+                        .SetProperty(i => i.Provider, sent.Provider)
                         .SetProperty(i => i.SentAt, i => i.SentAt ?? now)
                         .SetProperty(i => i.DeliveredAt, i => sent.Delivered ? i.DeliveredAt ?? now : i.DeliveredAt)
                         .SetProperty(i => i.ExpiresAt, i => i.ExpiresAt ?? expiresAt)
@@ -189,6 +190,7 @@ public sealed class InvitationDispatcher(
                     // A quick citizen may already have answered (state Started) before this runs: keep the later state.
                     await invitation.ExecuteUpdateAsync(
                         s => s.SetProperty(i => i.Channel, sent.Channel)
+                            .SetProperty(i => i.Provider, sent.Provider)
                             .SetProperty(i => i.SentAt, i => i.SentAt ?? now)
                             .SetProperty(i => i.ExpiresAt, i => i.ExpiresAt ?? expiresAt)
                             .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
@@ -197,6 +199,17 @@ public sealed class InvitationDispatcher(
                 }
 
                 metrics.InvitationMoved(InvitationState.Scheduled, reached, moved);
+                break;
+            case SendOutcome.Deferred deferred:
+                logger.LogInformation("Invitation {InvitationId} waits until {Until:O}: {Reason}", claimed.Id, deferred.Until, deferred.Reason);
+                await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
+                    s => s.SetProperty(i => i.DueAt, deferred.Until)
+                        .SetProperty(i => i.Attempts, i => i.Attempts - 1)
+                        .SetProperty(i => i.SendStartedAt, (DateTimeOffset?)null)
+                        .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
+                        .SetProperty(i => i.LastError, Truncate(deferred.Reason))
+                        .SetProperty(i => i.UpdatedAt, now),
+                    ct);
                 break;
             case SendOutcome.Failed { RetryAt: { } retryAt } failed when claimed.Attempts < options.Value.MaxAttempts:
                 logger.LogWarning("Invitation {InvitationId} attempt {Attempt} failed, retrying at {RetryAt:O}: {Error}", claimed.Id, claimed.Attempts, retryAt, failed.Error);
@@ -237,5 +250,5 @@ public sealed class InvitationDispatcher(
 
     private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
 
-    private sealed record ClaimedInvitation(Guid Id, byte[] PhoneHash, int Attempts, Guid Token);
+    private sealed record ClaimedInvitation(Guid Id, Guid ContactId, int Attempts, Guid Token);
 }

@@ -4,5 +4,5 @@ namespace Sipas.Scheduler.Messages;
 public interface IPendingMessageDelivery
 {
     /// <summary>Makes one attempt if the message is due and nobody else is sending it; true when the provider accepted it.</summary>
-    Task<bool> DeliverAsync(Guid messageId, CancellationToken cancellationToken);
+    Task<bool> DeliverAsync(Guid messageId, string provider, CancellationToken cancellationToken);
 }

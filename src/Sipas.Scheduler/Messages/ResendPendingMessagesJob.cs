@@ -33,7 +33,7 @@ public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageD
                     || (m.State == OutboundState.Sending && m.ClaimedUntil < now)))
             .OrderBy(m => m.CreatedAt)
             .Take(BatchSize)
-            .Select(m => new DueMessage(m.Id, m.State, m.Purpose, m.RecipientHash, m.ConversationId))
+            .Select(m => new DueMessage(m.Id, m.State, m.Purpose, m.Provider, m.Channel, m.ContactId, m.ConversationId))
             .ToListAsync(cancellationToken);
 
         var accepted = 0;
@@ -47,7 +47,7 @@ public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageD
                     continue;
                 }
 
-                accepted += await delivery.DeliverAsync(message.Id, cancellationToken) ? 1 : 0;
+                accepted += await delivery.DeliverAsync(message.Id, message.Provider, cancellationToken) ? 1 : 0;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -66,8 +66,8 @@ public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageD
     /// <summary>A retry must not reach a citizen who has opted out since, nor ask a question of a survey that has ended.</summary>
     private async Task<string?> NoLongerWantedAsync(DueMessage message, DateTimeOffset now, CancellationToken ct)
     {
-        if (message.Purpose != MessagePurpose.OptOutConfirmation
-            && await db.OptOuts.AnyAsync(o => o.PhoneHash == message.RecipientHash && o.OptedInAt == null, ct))
+        if (message.Purpose != MessagePurpose.OptOutConfirmation && message.ContactId is { } contactId
+            && await db.OptOuts.AnyAsync(o => o.ContactId == contactId && o.OptedInAt == null && (o.OnlyChannel == null || o.OnlyChannel == message.Channel), ct))
         {
             return "The citizen opted out before the retry.";
         }
@@ -95,5 +95,5 @@ public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageD
         logger.LogInformation("Message {MessageId} cancelled: {Reason}", messageId, reason);
     }
 
-    private sealed record DueMessage(Guid Id, OutboundState State, MessagePurpose Purpose, byte[] RecipientHash, Guid? ConversationId);
+    private sealed record DueMessage(Guid Id, OutboundState State, MessagePurpose Purpose, string Provider, ChannelKind Channel, Guid? ContactId, Guid? ConversationId);
 }

@@ -5,28 +5,28 @@ using Sipas.Data.Model;
 
 namespace Sipas.Scheduler.Policy;
 
-/// <summary>The checks made just before an invitation goes out: opt-out, and one invitation per phone per fatigue window.</summary>
+/// <summary>The checks made just before an invitation goes out: opt-out of every channel, and one invitation per contact per fatigue window.</summary>
 public sealed class SendPolicy(SipasDbContext db, IOptions<SurveyOptions> options, TimeProvider time)
 {
     /// <summary>
-    /// Reserves the phone for this invitation, or says why it must be skipped. Runs under a transaction-scoped
-    /// advisory lock on the phone, so two dispatchers holding two invitations for one phone cannot both pass.
+    /// Reserves the contact for this invitation, or says why it must be skipped. Runs under a transaction-scoped
+    /// advisory lock on the contact, so two dispatchers holding two invitations for one citizen cannot both pass.
     /// </summary>
-    public async Task<SkipReason?> ReserveAsync(Guid invitationId, byte[] phoneHash, CancellationToken ct)
+    public async Task<SkipReason?> ReserveAsync(Guid invitationId, Guid contactId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var fatigueStart = now.AddDays(-options.Value.FatigueWindowDays);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var lockKey = BitConverter.ToInt64(phoneHash, 0);
+        var lockKey = BitConverter.ToInt64(contactId.ToByteArray(), 8);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", ct);
 
-        if (await db.OptOuts.AnyAsync(o => o.PhoneHash == phoneHash && o.OptedInAt == null, ct))
+        if (await db.OptOuts.AnyAsync(o => o.ContactId == contactId && o.OptedInAt == null && o.OnlyChannel == null, ct))
         {
             return SkipReason.OptedOut;
         }
 
         var surveyedRecently = options.Value.FatigueWindowDays > 0 && await db.Invitations.AnyAsync(
-            i => i.PhoneHash == phoneHash && i.Id != invitationId && i.SendStartedAt > fatigueStart
+            i => i.ContactId == contactId && i.Id != invitationId && i.SendStartedAt > fatigueStart
                  && i.State != InvitationState.Failed && i.State != InvitationState.Skipped,
             ct);
         if (surveyedRecently)

@@ -227,7 +227,8 @@ public sealed class SendingTests : IAsyncLifetime
         var message = await StoreReplyAsync(phone, send: false);
         await using (var db = Db())
         {
-            db.OptOuts.Add(new OptOut { Id = Guid.CreateVersion7(), PhoneHash = Seed.PersonalData.Hash(E164(phone)), Channel = ChannelKind.Sms, Reason = "keyword", OptedOutAt = DateTimeOffset.UtcNow });
+            var contact = await new Seed(db).ContactAsync(E164(phone));
+            db.OptOuts.Add(new OptOut { Id = Guid.CreateVersion7(), ContactId = contact.Id, Channel = ChannelKind.Sms, Reason = "keyword", OptedOutAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
         }
 
@@ -245,14 +246,16 @@ public sealed class SendingTests : IAsyncLifetime
         await using var scope = _factory.Services.CreateAsyncScope();
         var messenger = scope.ServiceProvider.GetRequiredService<OutboundMessenger>();
         var twilio = scope.ServiceProvider.GetRequiredService<ChannelRouter>().Get(TwilioSmsChannel.ProviderName)!;
-        var message = messenger.Compose(twilio, E164(phone), MessagePurpose.Reply, "Cảm ơn Ông/Bà.", $"test:{Guid.NewGuid()}", invitationId: null, conversationId: null);
-        message.CreatedAt = DateTimeOffset.UtcNow - ResendPendingMessagesJob.MinimumAge - TimeSpan.FromSeconds(1);
         var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+        var contact = await new Seed(db).ContactAsync(E164(phone));
+        var message = messenger.Compose(
+            twilio, E164(phone), contact.Id, new MessageContent(MessagePurpose.Reply, "Cảm ơn Ông/Bà."), $"test:{Guid.NewGuid()}", invitationId: null, conversationId: null);
+        message.CreatedAt = DateTimeOffset.UtcNow - ResendPendingMessagesJob.MinimumAge - TimeSpan.FromSeconds(1);
         db.OutboundMessages.Add(message);
         await db.SaveChangesAsync();
         if (send)
         {
-            await messenger.DeliverAsync(message.Id, CancellationToken.None);
+            await messenger.DeliverAsync(message.Id, message.Provider, CancellationToken.None);
         }
 
         return message;

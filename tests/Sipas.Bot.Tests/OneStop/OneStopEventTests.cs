@@ -82,12 +82,12 @@ public sealed class OneStopEventTests : IAsyncLifetime
         Assert.True(scheduledFor >= returnedAt.AddMinutes(30), $"{scheduledFor} should be at least 30 minutes after {returnedAt}");
 
         await using var db = Db();
-        var invitation = await db.Invitations.Include(i => i.Dossier).SingleAsync(i => i.Id == Guid.Parse((string)answer["invitationId"]!));
+        var invitation = await db.Invitations.Include(i => i.Dossier).Include(i => i.Contact).SingleAsync(i => i.Id == Guid.Parse((string)answer["invitationId"]!));
         Assert.Equal(InvitationState.Scheduled, invitation.State);
         Assert.Equal((string)ev["dossier"]!["code"]!, invitation.Dossier!.Code);
-        Assert.Equal("+84912345678", Seed.PersonalData.Decrypt(invitation.Dossier.CitizenPhoneEncrypted));
+        Assert.Equal("+84912345678", Seed.PersonalData.Decrypt(invitation.Contact!.PhoneEncrypted!));
         Assert.Equal("Nguyễn Văn A", Seed.PersonalData.Decrypt(invitation.Dossier.CitizenNameEncrypted!));
-        Assert.DoesNotContain("0912345678", Encoding.UTF8.GetString(invitation.Dossier.CitizenPhoneEncrypted), StringComparison.Ordinal);
+        Assert.DoesNotContain("0912345678", Encoding.UTF8.GetString(invitation.Contact.PhoneEncrypted!), StringComparison.Ordinal);
         var stored = await db.InboundEvents.SingleAsync(e => e.ExternalId == (string)ev["eventId"]!);
         Assert.Equal(ev.ToJsonString(), Seed.PersonalData.Decrypt(stored.PayloadEncrypted));
     }
@@ -254,8 +254,8 @@ public sealed class OneStopEventTests : IAsyncLifetime
 
         var id = Guid.Parse((string)(await JsonAsync(response))["invitationId"]!);
         await using var db = Db();
-        var invitation = await db.Invitations.SingleAsync(i => i.Id == id);
-        Assert.Equal(Seed.PersonalData.Hash("+84912345678"), invitation.PhoneHash);
+        var invitation = await db.Invitations.Include(i => i.Contact).SingleAsync(i => i.Id == id);
+        Assert.Equal(Seed.PersonalData.Hash("+84912345678"), invitation.Contact!.PhoneHash);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         await using (var scope = _services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
-            db.OptOuts.Add(new OptOut { Id = Guid.CreateVersion7(), PhoneHash = seeded[0].PhoneHash, Reason = "keyword", OptedOutAt = _time.GetUtcNow() });
+            db.OptOuts.Add(new OptOut { Id = Guid.CreateVersion7(), ContactId = seeded[0].ContactId, Reason = "keyword", OptedOutAt = _time.GetUtcNow() });
             await db.SaveChangesAsync();
         }
 
@@ -190,7 +190,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
     public async Task UncertainSend_CountsAsSent_AndSaysWhyOnTheInvitation()
     {
         var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
-        _sender.Outcome = _ => new SendOutcome.Sent(ChannelKind.Sms, Delivered: false, Uncertain: true);
+        _sender.Outcome = _ => new SendOutcome.Sent(ChannelKind.Sms, "twilio", Delivered: false, Uncertain: true);
 
         await Dispatcher.DispatchDueAsync(CancellationToken.None);
 
@@ -227,7 +227,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
             await db.Invitations.Where(i => i.Id == seeded[1].Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.State, InvitationState.Started));
             db.Conversations.Add(new Conversation
             {
-                Id = Guid.CreateVersion7(), InvitationId = seeded[1].Id, Provider = "simulator", AddressHash = seeded[1].PhoneHash, State = ConversationState.Active,
+                Id = Guid.CreateVersion7(), InvitationId = seeded[1].Id, Provider = "simulator", ContactId = seeded[1].ContactId, State = ConversationState.Active,
                 CurrentPosition = 2, CreatedAt = _time.GetUtcNow(), UpdatedAt = _time.GetUtcNow(),
             });
             await db.SaveChangesAsync();
@@ -255,7 +255,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
     {
         private readonly ConcurrentDictionary<Guid, int> _calls = new();
 
-        public Func<Guid, SendOutcome> Outcome { get; set; } = _ => new SendOutcome.Sent(ChannelKind.Simulator, Delivered: true);
+        public Func<Guid, SendOutcome> Outcome { get; set; } = _ => new SendOutcome.Sent(ChannelKind.Simulator, "simulator", Delivered: true);
 
         public int Count(Guid id) => _calls.GetValueOrDefault(id);
 

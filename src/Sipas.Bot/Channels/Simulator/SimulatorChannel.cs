@@ -16,11 +16,14 @@ public sealed class SimulatorChannel(IOptions<SimulatorOptions> options, IHostEn
 
     public ChannelKind Channel => ChannelKind.Simulator;
 
+    /// <summary>A chat phone: it answers, shows buttons as text, takes any text.</summary>
+    public ChannelCapabilities Capabilities { get; } = new(TwoWay: true, Buttons: false, Links: true, MaxLength: 4000, Unicode: true, TemplateOnly: false, Addressing.Phone);
+
     public bool IsEnabled { get; } = options.Value.Enabled ?? environment.IsDevelopment();
 
     /// <summary>Nothing leaves the system, so handing a message over again shows it once all the same.</summary>
     public bool ResendIsSafe => true;
 
-    public Task<ChannelSendResult> SendAsync(ChannelMessage message, CancellationToken cancellationToken) =>
+    public Task<ChannelSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
         Task.FromResult<ChannelSendResult>(new ChannelSendResult.Accepted("sim-" + message.MessageId.ToString("N"), Delivered: true));
 }

@@ -20,11 +20,6 @@ public static class SimulatorEndpoints
 
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<SimulatorChannel>().IsEnabled)
-        {
-            return app;
-        }
-
         app.MapGet("/dev/phone", () => TypedResults.Content(PhonePage.Html, "text/html; charset=utf-8"));
         app.MapGet("/api/v1/dev/threads", ListThreadsAsync);
         app.MapGet("/api/v1/dev/messages", ListMessagesAsync);
@@ -92,7 +87,7 @@ public static class SimulatorEndpoints
         }
 
         messageId ??= "sim-" + Guid.CreateVersion7().ToString("N");
-        var answers = await conversation.HandleAsync(new InboundReply(simulator, address!, messageId, text!), ct);
+        var answers = await conversation.HandleAsync(new IncomingMessage(simulator, address!, messageId, text!), ct);
         return TypedResults.Ok(new ReplyResult(messageId, answers));
     }
 

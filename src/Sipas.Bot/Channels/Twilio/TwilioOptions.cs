@@ -24,6 +24,9 @@ public sealed class TwilioOptions
     [Range(1, 36000)]
     public int? ValidityPeriodSeconds { get; set; } = 4 * 3600;
 
+    /// <summary>Send Vietnamese with its diacritics (UCS-2, 70 characters a segment) instead of without (GSM-7, 160).</summary>
+    public bool Unicode { get; set; }
+
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(AccountSid) && !string.IsNullOrWhiteSpace(AuthToken)
         && (!string.IsNullOrWhiteSpace(From) || !string.IsNullOrWhiteSpace(MessagingServiceSid));

@@ -18,18 +18,30 @@ public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<Tw
     public const string ProviderName = "twilio";
     public const string HttpClientName = "twilio";
 
-    // Codes that say this citizen's number will never take our SMS (§1.3): invalid, landline, not SMS-capable, STOP-blocked.
-    private static readonly HashSet<int> PermanentForRecipient = [21211, 21610, 21614, 21635];
+    // Codes that say this citizen's number will never take our SMS (§1.3): invalid, landline, not SMS-capable.
+    private static readonly HashSet<int> PermanentForRecipient = [21211, 21614, 21635];
+
+    // The citizen replied STOP to this sender (§1.7).
+    private const int Blocklisted = 21610;
+
+    // Codes that say our account or sender is at fault (§1.3): every citizen would fail alike.
+    private static readonly HashSet<int> AccountConfiguration = [20003, 21408, 21606, 21608, 21612, 30002];
 
     public string Name => ProviderName;
 
     public ChannelKind Channel => ChannelKind.Sms;
 
+    /// <summary>
+    /// One-way from Vietnam (Twilio cannot receive SMS replies there: channels.md §0), so it carries the web form's
+    /// link; Vietnamese is sent without diacritics unless <c>Channels:Twilio:Unicode</c>, to stay in GSM-7.
+    /// </summary>
+    public ChannelCapabilities Capabilities => new(TwoWay: false, Buttons: false, Links: true, MaxLength: 1600, Unicode: options.Value.Unicode, TemplateOnly: false, Addressing.Phone);
+
     public bool IsEnabled => options.Value.IsConfigured;
 
     public bool ResendIsSafe => false;
 
-    public async Task<ChannelSendResult> SendAsync(ChannelMessage message, CancellationToken cancellationToken)
+    public async Task<ChannelSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(settings.AccountSid!)}/Messages.json")
@@ -46,7 +58,7 @@ public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<Tw
         catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
             // Nothing reached Twilio: safe to try again.
-            return new ChannelSendResult.Failed($"Twilio unreachable: {ex.Message}", Permanent: false);
+            return new ChannelSendResult.Failed($"Twilio unreachable: {ex.Message}", FailureKind.Transient);
         }
         catch (HttpRequestException ex)
         {
@@ -60,9 +72,9 @@ public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<Tw
         }
     }
 
-    private static List<KeyValuePair<string, string>> Form(ChannelMessage message, TwilioOptions settings)
+    private static List<KeyValuePair<string, string>> Form(OutgoingMessage message, TwilioOptions settings)
     {
-        var form = new List<KeyValuePair<string, string>> { new("To", message.Recipient), new("Body", message.Text) };
+        var form = new List<KeyValuePair<string, string>> { new("To", message.Address), new("Body", message.Text) };
         form.Add(string.IsNullOrWhiteSpace(settings.MessagingServiceSid) ? new("From", settings.From!) : new("MessagingServiceSid", settings.MessagingServiceSid));
         if (settings.ValidityPeriodSeconds is { } validity)
         {
@@ -94,18 +106,29 @@ public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<Tw
     {
         var (code, text) = ReadEnvelope(body);
         var error = $"Twilio {(int)status}{(code is null ? "" : $" error {code}")}: {text}";
-        if (code is { } known && PermanentForRecipient.Contains(known))
+        if (code is Blocklisted)
         {
-            return new ChannelSendResult.Failed(error, Permanent: true);
+            return new ChannelSendResult.Failed(error, FailureKind.OptedOut);
         }
 
-        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)status is >= 400 and < 500 && status != HttpStatusCode.TooManyRequests)
+        if (code is { } known && PermanentForRecipient.Contains(known))
+        {
+            return new ChannelSendResult.Failed(error, FailureKind.Recipient);
+        }
+
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || code is { } account && AccountConfiguration.Contains(account))
         {
             // Credentials, sender or account settings: every citizen fails alike until an operator fixes it.
             logger.LogError("Twilio refused a message because of the account's configuration: {Error}", error);
+            return new ChannelSendResult.Failed(error, FailureKind.Configuration);
         }
 
-        return new ChannelSendResult.Failed(error, Permanent: false);
+        if ((int)status is >= 400 and < 500 && status != HttpStatusCode.TooManyRequests && code is not (20429 or 21611))
+        {
+            logger.LogWarning("Twilio refused a message with an unexpected error; it will be tried again: {Error}", error);
+        }
+
+        return new ChannelSendResult.Failed(error, FailureKind.Transient);
     }
 
     private static (int? Code, string Message) ReadEnvelope(string body)

@@ -14,6 +14,36 @@ namespace Sipas.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "channel_provider_states",
+                columns: table => new
+                {
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    paused_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    pause_reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    credentials_encrypted = table.Column<byte[]>(type: "bytea", nullable: true),
+                    credentials_renew_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_provider_states", x => x.provider);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contacts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: true),
+                    phone_encrypted = table.Column<byte[]>(type: "bytea", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contacts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "one_stop_sources",
                 columns: table => new
                 {
@@ -24,22 +54,6 @@ namespace Sipas.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_one_stop_sources", x => x.id);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "opt_outs",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
-                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    opted_out_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    opted_in_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_opt_outs", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -75,6 +89,18 @@ namespace Sipas.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "rate_limit_slots",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    theoretical_arrival = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rate_limit_slots", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "units",
                 columns: table => new
                 {
@@ -97,6 +123,52 @@ namespace Sipas.Data.Migrations
                         principalTable: "units",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "contact_addresses",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    contact_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    address_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    address_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
+                    linked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contact_addresses", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_contact_addresses_contacts_contact_id",
+                        column: x => x.contact_id,
+                        principalTable: "contacts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "opt_outs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    contact_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    only_channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    opted_out_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    opted_in_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_opt_outs", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_opt_outs_contacts_contact_id",
+                        column: x => x.contact_id,
+                        principalTable: "contacts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -158,8 +230,6 @@ namespace Sipas.Data.Migrations
                     returned_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     return_method = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     official_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    citizen_phone_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
-                    citizen_phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     citizen_name_encrypted = table.Column<byte[]>(type: "bytea", nullable: true),
                     preferred_channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -194,7 +264,7 @@ namespace Sipas.Data.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     dossier_id = table.Column<Guid>(type: "uuid", nullable: false),
                     code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    phone_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    contact_id = table.Column<Guid>(type: "uuid", nullable: false),
                     state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     skip_reason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -203,6 +273,7 @@ namespace Sipas.Data.Migrations
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     last_error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     questionnaire_id = table.Column<Guid>(type: "uuid", nullable: false),
                     send_started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -217,6 +288,12 @@ namespace Sipas.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_invitations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_invitations_contacts_contact_id",
+                        column: x => x.contact_id,
+                        principalTable: "contacts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "fk_invitations_dossiers_dossier_id",
                         column: x => x.dossier_id,
@@ -239,7 +316,7 @@ namespace Sipas.Data.Migrations
                     invitation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    address_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    contact_id = table.Column<Guid>(type: "uuid", nullable: false),
                     state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     current_position = table.Column<int>(type: "integer", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -267,7 +344,11 @@ namespace Sipas.Data.Migrations
                     payload_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
                     payload_sha256 = table.Column<byte[]>(type: "bytea", nullable: false),
                     invitation_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    processing_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -315,10 +396,13 @@ namespace Sipas.Data.Migrations
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     provider_message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     sender_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     sender_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
                     text = table.Column<string>(type: "text", nullable: false),
+                    payload = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    contact_id = table.Column<Guid>(type: "uuid", nullable: true),
                     conversation_id = table.Column<Guid>(type: "uuid", nullable: true),
                     received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -341,12 +425,15 @@ namespace Sipas.Data.Migrations
                     idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     invitation_id = table.Column<Guid>(type: "uuid", nullable: true),
                     conversation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    contact_id = table.Column<Guid>(type: "uuid", nullable: true),
                     channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     provider = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     recipient_hash = table.Column<byte[]>(type: "bytea", nullable: false),
                     recipient_encrypted = table.Column<byte[]>(type: "bytea", nullable: false),
                     body = table.Column<string>(type: "text", nullable: false),
+                    choices = table.Column<string>(type: "jsonb", nullable: false),
+                    data = table.Column<string>(type: "jsonb", nullable: false),
                     state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     provider_message_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
@@ -391,6 +478,27 @@ namespace Sipas.Data.Migrations
                     table.PrimaryKey("pk_answers", x => x.id);
                     table.ForeignKey(
                         name: "fk_answers_responses_response_id",
+                        column: x => x.response_id,
+                        principalTable: "responses",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "response_reasons",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    response_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    text = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    dimension = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_response_reasons", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_response_reasons_responses_response_id",
                         column: x => x.response_id,
                         principalTable: "responses",
                         principalColumn: "id",
@@ -450,15 +558,34 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_conversations_channel_address_hash_updated_at",
-                table: "conversations",
-                columns: new[] { "channel", "address_hash", "updated_at" });
+                name: "ix_contact_addresses_contact_id",
+                table: "contact_addresses",
+                column: "contact_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contact_addresses_provider_address_hash",
+                table: "contact_addresses",
+                columns: new[] { "provider", "address_hash" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contacts_phone_hash",
+                table: "contacts",
+                column: "phone_hash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_conversations_invitation_id",
                 table: "conversations",
                 column: "invitation_id",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_conversations_one_active",
+                table: "conversations",
+                columns: new[] { "contact_id", "channel" },
+                unique: true,
+                filter: "state = 'Active'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_dossiers_code",
@@ -493,10 +620,10 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_inbound_messages_channel_provider_message_id",
-                table: "inbound_messages",
-                columns: new[] { "channel", "provider_message_id" },
-                unique: true);
+                name: "ix_inbound_events_webhooks_waiting",
+                table: "inbound_events",
+                column: "received_at",
+                filter: "processed_at IS NULL AND error IS NULL AND kind = 'webhook'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_inbound_messages_channel_sender_hash_received_at",
@@ -509,10 +636,21 @@ namespace Sipas.Data.Migrations
                 column: "conversation_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_inbound_messages_provider_provider_message_id",
+                table: "inbound_messages",
+                columns: new[] { "provider", "provider_message_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_invitations_code",
                 table: "invitations",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitations_contact_id_send_started_at",
+                table: "invitations",
+                columns: new[] { "contact_id", "send_started_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_invitations_dossier_id",
@@ -525,11 +663,6 @@ namespace Sipas.Data.Migrations
                 table: "invitations",
                 column: "due_at",
                 filter: "state = 'Scheduled'");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_invitations_phone_hash_send_started_at",
-                table: "invitations",
-                columns: new[] { "phone_hash", "send_started_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_invitations_questionnaire_id",
@@ -548,21 +681,22 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_opt_outs_phone_hash",
+                name: "ix_opt_outs_contact_id_only_channel",
                 table: "opt_outs",
-                column: "phone_hash",
+                columns: new[] { "contact_id", "only_channel" },
                 unique: true,
-                filter: "opted_in_at IS NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbound_messages_channel_provider_message_id",
-                table: "outbound_messages",
-                columns: new[] { "channel", "provider_message_id" });
+                filter: "opted_in_at IS NULL")
+                .Annotation("Npgsql:NullsDistinct", false);
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbound_messages_channel_recipient_hash_created_at",
                 table: "outbound_messages",
                 columns: new[] { "channel", "recipient_hash", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_contact_id",
+                table: "outbound_messages",
+                column: "contact_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbound_messages_conversation_id",
@@ -579,6 +713,11 @@ namespace Sipas.Data.Migrations
                 name: "ix_outbound_messages_invitation_id",
                 table: "outbound_messages",
                 column: "invitation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbound_messages_provider_provider_message_id",
+                table: "outbound_messages",
+                columns: new[] { "provider", "provider_message_id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbound_messages_waiting",
@@ -611,6 +750,11 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_response_reasons_response_id",
+                table: "response_reasons",
+                column: "response_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_responses_invitation_id",
                 table: "responses",
                 column: "invitation_id",
@@ -640,6 +784,12 @@ namespace Sipas.Data.Migrations
                 name: "answers");
 
             migrationBuilder.DropTable(
+                name: "channel_provider_states");
+
+            migrationBuilder.DropTable(
+                name: "contact_addresses");
+
+            migrationBuilder.DropTable(
                 name: "inbound_events");
 
             migrationBuilder.DropTable(
@@ -658,13 +808,22 @@ namespace Sipas.Data.Migrations
                 name: "questionnaire_items");
 
             migrationBuilder.DropTable(
-                name: "responses");
+                name: "rate_limit_slots");
+
+            migrationBuilder.DropTable(
+                name: "response_reasons");
 
             migrationBuilder.DropTable(
                 name: "conversations");
 
             migrationBuilder.DropTable(
+                name: "responses");
+
+            migrationBuilder.DropTable(
                 name: "invitations");
+
+            migrationBuilder.DropTable(
+                name: "contacts");
 
             migrationBuilder.DropTable(
                 name: "dossiers");

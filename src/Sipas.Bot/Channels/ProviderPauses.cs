@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sipas.Data;
+using Sipas.Data.Diagnostics;
+
+namespace Sipas.Bot.Channels;
+
+/// <summary>
+/// Providers paused after a configuration error (wrong credentials, unregistered sender, template refused…): every
+/// citizen would fail alike, so no message goes there until the pause ends (<c>Channels:PauseAfterConfigurationError</c>)
+/// or an operator resumes it, and invitations fall back to the next channel. The pause is stored, so every process
+/// honours it; each process reads it at most every few seconds.
+/// </summary>
+public sealed class ProviderPauses(IServiceScopeFactory scopes, IOptions<ChannelOptions> options, SipasMetrics metrics, TimeProvider time, ILogger<ProviderPauses> logger)
+{
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
+    private volatile Snapshot _snapshot = new(DateTimeOffset.MinValue, new Dictionary<string, DateTimeOffset>());
+
+    /// <summary>Until when the provider is paused, or null when it may be used.</summary>
+    public async ValueTask<DateTimeOffset?> PausedUntilAsync(string provider, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (now - _snapshot.ReadAt > RefreshEvery)
+        {
+            await RefreshAsync(ct);
+        }
+
+        return _snapshot.PausedUntil.TryGetValue(provider, out var until) && until > now ? until : null;
+    }
+
+    public async Task PauseAsync(string provider, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var until = now + options.Value.PauseAfterConfigurationError;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO channel_provider_states (provider, paused_until, pause_reason, updated_at) VALUES ({provider}, {until}, {Truncate(reason)}, {now})
+                ON CONFLICT (provider) DO UPDATE SET paused_until = excluded.paused_until, pause_reason = excluded.pause_reason, updated_at = excluded.updated_at
+                """,
+                ct);
+        }
+
+        metrics.ProviderPaused(provider);
+        logger.LogCritical(
+            "Provider {Provider} paused until {Until:O} after a configuration error; its messages wait and invitations fall back to the next channel. Fix the account, then run `sipas provider resume {Provider}`. Error: {Error}",
+            provider, until, provider, reason);
+        await RefreshAsync(ct);
+    }
+
+    public async Task<bool> ResumeAsync(string provider, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+        var now = time.GetUtcNow();
+        var resumed = await db.ChannelProviderStates.Where(p => p.Provider == provider && p.PausedUntil > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PausedUntil, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), ct);
+        await RefreshAsync(ct);
+        return resumed > 0;
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        // Two senders may refresh at once now and then; both read the same rows.
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+        var paused = await db.ChannelProviderStates.AsNoTracking()
+            .Where(p => p.PausedUntil > now)
+            .ToDictionaryAsync(p => p.Provider, p => p.PausedUntil!.Value, ct);
+        _snapshot = new Snapshot(now, paused);
+    }
+
+    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
+
+    private sealed record Snapshot(DateTimeOffset ReadAt, IReadOnlyDictionary<string, DateTimeOffset> PausedUntil);
+}
