@@ -125,6 +125,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
             e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.ExternalId).HasMaxLength(200);
             e.Property(x => x.Error).HasMaxLength(1000);
+            e.Property(x => x.Attempts).HasDefaultValue(0);
             // The webhook inbox's sweeper scans only events still waiting to be handled.
             e.HasIndex(x => x.ReceivedAt).HasFilter("processed_at IS NULL AND error IS NULL AND kind = 'webhook'").HasDatabaseName("ix_inbound_events_webhooks_waiting");
             e.HasOne<Invitation>().WithMany().HasForeignKey(x => x.InvitationId).OnDelete(DeleteBehavior.Restrict);

@@ -326,7 +326,9 @@ namespace Sipas.Data.Migrations
                         .HasColumnName("id");
 
                     b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("attempts");
 
                     b.Property<string>("Error")

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sipas.Bot.Channels;
+using Sipas.Bot.Channels.Sms;
 using Sipas.Bot.Channels.Twilio;
 using Sipas.Bot.Tests.Channels.Twilio;
 using Sipas.Bot.Tests.Support;
@@ -77,7 +78,7 @@ public sealed class SendingTests : IAsyncLifetime
     private int ReceivedBy(string phone) => _twilio.Received.Count(r => r.To == E164(phone));
 
     [Fact]
-    public async Task Invitation_ReachesTwilioOnce_AsAFormPost_AndIsRecordedWithTwiliosSid()
+    public async Task Invitation_ReachesTwilioOnce_AsAOneSegmentGsm7FormPost_WithTheSurveyLink_AndIsRecordedWithTwiliosSid()
     {
         var phone = NewPhone();
         var invitationId = await InviteAsync(phone);
@@ -85,7 +86,11 @@ public sealed class SendingTests : IAsyncLifetime
         var sms = Assert.Single(_twilio.Received);
         Assert.Equal(E164(phone), sms.To);
         Assert.Equal(FakeTwilio.From, sms.From);
-        Assert.Contains("UBND phường Hoàn Kiếm", sms.Body, StringComparison.Ordinal);
+        var code = (await InvitationAsync(invitationId)).Code;
+        Assert.Contains("UBND phuong Hoan Kiem", sms.Body, StringComparison.Ordinal);
+        Assert.Contains($"https://sipas.test/s/{code}", sms.Body, StringComparison.Ordinal);
+        var measured = SmsText.Measure(sms.Body);
+        Assert.Equal((SmsEncoding.Gsm7, 1), (measured.Encoding, measured.Segments));
         Assert.Equal("14400", sms.ValidityPeriod);
         var message = await InvitationMessageAsync(invitationId);
         Assert.Equal(OutboundState.Accepted, message.State);

@@ -50,6 +50,7 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
             ["OneStop:Sources:igate:Secrets:1"] = SecondSecret,
             ["Survey:DelayAfterReturn"] = "00:30:00",
             ["Channels:Simulator:Enabled"] = "true",
+            ["Sipas:PublicBaseUrl"] = "https://sipas.test",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261123212916_Initial")]
+    [Migration("20261123213659_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -329,7 +329,9 @@ namespace Sipas.Data.Migrations
                         .HasColumnName("id");
 
                     b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("attempts");
 
                     b.Property<string>("Error")
