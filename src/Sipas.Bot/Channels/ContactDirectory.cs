@@ -49,7 +49,13 @@ public sealed class ContactDirectory(SipasDbContext db, PersonalDataProtector pe
             ct);
     }
 
-    /// <summary>Where <paramref name="provider"/> reaches the contact now; null when it cannot (no bound address, or outside its interaction window).</summary>
+    /// <summary>Where <paramref name="provider"/> reaches the contact now; null when it cannot (no phone, no bound address, or outside its interaction window).</summary>
+    public async Task<string?> AddressForAsync(Contact contact, IChannelProvider provider, CancellationToken ct) =>
+        provider.Capabilities.Addressing == Addressing.Phone
+            ? contact.PhoneEncrypted is { } phone ? personalData.Decrypt(phone) : null
+            : await BoundAddressAsync(contact.Id, provider, ct);
+
+    /// <inheritdoc cref="AddressForAsync(Contact, IChannelProvider, CancellationToken)"/>
     public async Task<string?> AddressForAsync(Guid contactId, IChannelProvider provider, CancellationToken ct)
     {
         if (provider.Capabilities.Addressing == Addressing.Phone)
@@ -58,6 +64,11 @@ public sealed class ContactDirectory(SipasDbContext db, PersonalDataProtector pe
             return phone is null ? null : personalData.Decrypt(phone);
         }
 
+        return await BoundAddressAsync(contactId, provider, ct);
+    }
+
+    private async Task<string?> BoundAddressAsync(Guid contactId, IChannelProvider provider, CancellationToken ct)
+    {
         var seenSince = provider.Capabilities.InteractionWindow is { } window ? time.GetUtcNow() - window : DateTimeOffset.MinValue;
         var address = await db.ContactAddresses.AsNoTracking()
             .Where(a => a.ContactId == contactId && a.Provider == provider.Name && (a.LastSeenAt ?? a.LinkedAt) >= seenSince)

@@ -60,22 +60,49 @@ public sealed class OutboundMessenger(
         CreatedAt = time.GetUtcNow(),
     };
 
-    /// <summary>Stores the message unless one with its key exists, then delivers whichever is stored.</summary>
+    /// <summary>
+    /// Stores the message unless one with its key exists, then delivers whichever is stored. A new message is stored
+    /// already claimed for its first attempt (state Sending, one attempt, a lease), so the first send costs one
+    /// round trip before the provider call; a stored one goes through <see cref="DeliverAsync"/>.
+    /// </summary>
     public async Task<Delivery> StoreAndDeliverAsync(OutboundMessage message, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync(
+        if (await pauses.PausedUntilAsync(message.Provider, ct) is not null)
+        {
+            await InsertAsync(message, claimedUntil: null, ct);
+            return await DeliverAsync(await StoredIdAsync(message.IdempotencyKey, ct), message.Provider, ct);
+        }
+
+        await rateLimiter.WaitAsync(message.Provider, ct);
+        var now = time.GetUtcNow();
+        if (!await InsertAsync(message, claimedUntil: now + options.Value.SendLease, ct))
+        {
+            return await DeliverAsync(await StoredIdAsync(message.IdempotencyKey, ct), message.Provider, ct);
+        }
+
+        return await SendClaimedAsync(message, attempt: 1, ct);
+    }
+
+    /// <summary>False when a message with the same key was stored before (this one is not).</summary>
+    private async Task<bool> InsertAsync(OutboundMessage message, DateTimeOffset? claimedUntil, CancellationToken ct)
+    {
+        var state = claimedUntil is null ? OutboundState.Pending : OutboundState.Sending;
+        var attempts = claimedUntil is null ? 0 : 1;
+        return await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, contact_id, channel, provider, purpose, recipient_hash, recipient_encrypted,
-                                           body, choices, data, state, attempts, created_at)
+                                           body, choices, data, state, attempts, claimed_until, created_at)
             VALUES ({message.Id}, {message.IdempotencyKey}, {message.InvitationId}, {message.ConversationId}, {message.ContactId}, {message.Channel.ToString()}, {message.Provider},
                     {message.Purpose.ToString()}, {message.RecipientHash}, {message.RecipientEncrypted}, {message.Body},
-                    {JsonSerializer.Serialize(message.Choices, JsonOptions)}::jsonb, {JsonSerializer.Serialize(message.Data, JsonOptions)}::jsonb, {message.State.ToString()}, 0, {message.CreatedAt})
+                    {JsonSerializer.Serialize(message.Choices, JsonOptions)}::jsonb, {JsonSerializer.Serialize(message.Data, JsonOptions)}::jsonb,
+                    {state.ToString()}, {attempts}, {claimedUntil}, {message.CreatedAt})
             ON CONFLICT (idempotency_key) DO NOTHING
             """,
-            ct);
-        var storedId = await db.OutboundMessages.Where(m => m.IdempotencyKey == message.IdempotencyKey).Select(m => m.Id).SingleAsync(ct);
-        return await DeliverAsync(storedId, message.Provider, ct);
+            ct) == 1;
     }
+
+    private Task<Guid> StoredIdAsync(string idempotencyKey, CancellationToken ct) =>
+        db.OutboundMessages.Where(m => m.IdempotencyKey == idempotencyKey).Select(m => m.Id).SingleAsync(ct);
 
     /// <summary>A message that waits for a paused provider is not wanted any more: the invitation went out on another channel.</summary>
     public Task<int> CancelWaitingAsync(string idempotencyKey, string reason, CancellationToken ct) =>
@@ -105,6 +132,12 @@ public sealed class OutboundMessenger(
         }
 
         var message = await db.OutboundMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
+        return await SendClaimedAsync(message, attempt, ct);
+    }
+
+    /// <summary>The provider call and its record, for a message this sender has claimed (state Sending).</summary>
+    private async Task<Delivery> SendClaimedAsync(OutboundMessage message, int attempt, CancellationToken ct)
+    {
         var carrier = router.Get(message.Provider);
         var started = time.GetTimestamp();
         var result = carrier is { IsEnabled: true }

@@ -33,7 +33,7 @@ public sealed class SendInvitation(
 
     public async Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
     {
-        var invitation = await db.WithDossier().AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
+        var invitation = await db.WithDossier().Include(i => i.Contact).AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
         var dossier = invitation.Dossier!;
         var optedOutOf = await db.OptOuts.Where(o => o.ContactId == invitation.ContactId && o.OptedInAt == null && o.OnlyChannel != null)
             .Select(o => o.OnlyChannel!.Value).ToListAsync(cancellationToken);
@@ -42,7 +42,7 @@ public sealed class SendInvitation(
         var paused = new List<(string Key, DateTimeOffset Until)>();
         foreach (var provider in router.Candidates(dossier.Unit!.Code, dossier.PreferredChannel).Where(p => !optedOutOf.Contains(p.Channel)))
         {
-            if (await contacts.AddressForAsync(invitation.ContactId, provider, cancellationToken) is not { } address)
+            if (await contacts.AddressForAsync(invitation.Contact!, provider, cancellationToken) is not { } address)
             {
                 continue;
             }
