@@ -65,13 +65,13 @@ public static class SchedulerServiceCollectionExtensions
     /// <summary>Registers (or updates) the recurring jobs; safe to call from every process at start.</summary>
     public static void RegisterSipasRecurringJobs(this IServiceProvider services)
     {
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var jobs = new RecurringJobRegistry(services);
         var options = services.GetRequiredService<IOptions<DispatchOptions>>().Value;
-        jobs.AddOrUpdate<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
-        jobs.AddOrUpdate<SendRemindersJob>(SendRemindersJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        jobs.AddOrUpdate<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        jobs.AddOrUpdate<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        jobs.AddOrUpdate<ProcessWebhookInboxJob>(ProcessWebhookInboxJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * * *");
+        jobs.Ensure<DispatchInvitationsJob>(DispatchInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), options.DispatchCron);
+        jobs.Ensure<SendRemindersJob>(SendRemindersJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.Ensure<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.Ensure<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.Ensure<ProcessWebhookInboxJob>(ProcessWebhookInboxJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * * *");
     }
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory

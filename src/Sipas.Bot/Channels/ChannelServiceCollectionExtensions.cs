@@ -1,4 +1,4 @@
-using Hangfire;
+using Sipas.Scheduler;
 using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Hosting;
 using Sipas.Scheduler.Messages;
@@ -39,7 +39,7 @@ public static class ChannelServiceCollectionExtensions
     /// <summary>Every provider's recurring jobs, beside the scheduler's own.</summary>
     public static void RegisterChannelRecurringJobs(this IServiceProvider services)
     {
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        var jobs = new RecurringJobRegistry(services);
         var configuration = services.GetRequiredService<IConfiguration>();
         foreach (var module in Modules)
         {

@@ -1,4 +1,4 @@
-using Hangfire;
+using Sipas.Scheduler;
 
 namespace Sipas.Bot.Channels;
 
@@ -17,7 +17,7 @@ public interface IChannelModule
     }
 
     /// <summary>Registers the provider's recurring jobs (a token refresh, a reconciliation), on every process at start.</summary>
-    void AddRecurringJobs(IRecurringJobManager jobs, IConfiguration configuration)
+    void AddRecurringJobs(RecurringJobRegistry jobs, IConfiguration configuration)
     {
     }
 }

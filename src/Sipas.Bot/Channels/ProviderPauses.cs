@@ -45,20 +45,9 @@ public sealed class ProviderPauses(IServiceScopeFactory scopes, IOptions<Channel
 
         metrics.ProviderPaused(provider);
         logger.LogCritical(
-            "Provider {Provider} paused until {Until:O} after a configuration error; its messages wait and invitations fall back to the next channel. Fix the account, then run `sipas provider resume {Provider}`. Error: {Error}",
+            "Provider {Provider} paused until {Until:O} after a configuration error; its messages wait and invitations fall back to the next channel. Fix the account, then run the `provider resume {Provider}` command. Error: {Error}",
             provider, until, provider, reason);
         await RefreshAsync(ct);
-    }
-
-    public async Task<bool> ResumeAsync(string provider, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
-        var now = time.GetUtcNow();
-        var resumed = await db.ChannelProviderStates.Where(p => p.Provider == provider && p.PausedUntil > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PausedUntil, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), ct);
-        await RefreshAsync(ct);
-        return resumed > 0;
     }
 
     private async Task RefreshAsync(CancellationToken ct)

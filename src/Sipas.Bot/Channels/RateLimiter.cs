@@ -15,24 +15,35 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOpt
     private const string ReserveSql = """
         INSERT INTO rate_limit_slots (key, theoretical_arrival) VALUES (@key, clock_timestamp() + @interval)
         ON CONFLICT (key) DO UPDATE SET theoretical_arrival = greatest(rate_limit_slots.theoretical_arrival, clock_timestamp()) + @interval
-        RETURNING theoretical_arrival - @interval - clock_timestamp()
+        RETURNING theoretical_arrival - @interval, clock_timestamp()
         """;
 
     /// <summary>Waits for the provider's next free slot; returns at once when it has no limit.</summary>
     public async Task WaitAsync(string provider, CancellationToken ct)
     {
+        if (await ReserveAsync(provider, ct) is { } slot && slot.Wait > TimeSpan.Zero)
+        {
+            await Task.Delay(slot.Wait, time, ct);
+        }
+    }
+
+    /// <summary>Reserves the provider's next slot: when it starts (the database's clock) and how long from now that is; null without a limit.</summary>
+    public async Task<RateSlot?> ReserveAsync(string provider, CancellationToken ct)
+    {
         if (!options.Value.RateLimits.TryGetValue(provider, out var perSecond) || perSecond <= 0)
         {
-            return;
+            return null;
         }
 
         await using var command = dataSource.CreateCommand(ReserveSql);
         command.Parameters.AddWithValue("key", provider);
         command.Parameters.AddWithValue("interval", TimeSpan.FromSeconds(1 / perSecond));
-        var wait = (TimeSpan)(await command.ExecuteScalarAsync(ct))!;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, ct);
-        }
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var startsAt = reader.GetFieldValue<DateTimeOffset>(0);
+        return new RateSlot(startsAt, startsAt - reader.GetFieldValue<DateTimeOffset>(1));
     }
 }
+
+/// <summary>A reserved send slot: when it starts, and the wait until then (zero or negative: now).</summary>
+public sealed record RateSlot(DateTimeOffset StartsAt, TimeSpan Wait);

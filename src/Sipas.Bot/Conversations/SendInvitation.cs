@@ -20,6 +20,7 @@ namespace Sipas.Bot.Conversations;
 public sealed class SendInvitation(
     SipasDbContext db,
     ChannelRouter router,
+    ProviderPauses pauses,
     ContactDirectory contacts,
     OutboundMessenger messenger,
     ConversationTexts texts,
@@ -39,9 +40,16 @@ public sealed class SendInvitation(
             .Select(o => o.OnlyChannel!.Value).ToListAsync(cancellationToken);
 
         var failures = new List<string>();
-        var paused = new List<(string Key, DateTimeOffset Until)>();
+        var paused = new List<(string? Key, DateTimeOffset Until)>();
         foreach (var provider in router.Candidates(dossier.Unit!.Code, dossier.PreferredChannel).Where(p => !optedOutOf.Contains(p.Channel)))
         {
+            if (await pauses.PausedUntilAsync(provider.Name, cancellationToken) is { } pausedUntil)
+            {
+                paused.Add((null, pausedUntil));
+                failures.Add($"{provider.Name}: paused after a configuration error");
+                continue;
+            }
+
             if (await contacts.AddressForAsync(invitation.Contact!, provider, cancellationToken) is not { } address)
             {
                 continue;
@@ -183,9 +191,9 @@ public sealed class SendInvitation(
         db.Conversations.Where(c => c.InvitationId == invitationId && c.Provider == provider.Name && c.State == ConversationState.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null), ct);
 
-    private async Task CancelPausedAsync(List<(string Key, DateTimeOffset Until)> paused, IChannelProvider usedInstead, CancellationToken ct)
+    private async Task CancelPausedAsync(List<(string? Key, DateTimeOffset Until)> paused, IChannelProvider usedInstead, CancellationToken ct)
     {
-        foreach (var (key, _) in paused)
+        foreach (var key in paused.Select(p => p.Key).OfType<string>())
         {
             await messenger.CancelWaitingAsync(key, $"Sent on {usedInstead.Name} instead while this provider was paused.", ct);
         }

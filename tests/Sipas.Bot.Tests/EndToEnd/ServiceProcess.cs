@@ -45,6 +45,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["ConnectionStrings__Sipas"] = connectionString,
             ["Sipas__MigrateOnStart"] = "true",
             ["Sipas__PersonalDataKey"] = TestPostgres.PersonalDataKey,
+            ["Sipas__PublicBaseUrl"] = "https://sipas.test",
             ["Sipas__Role"] = role,
             ["OneStop__Sources__igate__Secrets__0"] = Support.SipasFactory.Secret,
             ["Survey__DelayAfterReturn"] = "00:00:00",

@@ -1,0 +1,36 @@
+using System.Linq.Expressions;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sipas.Scheduler;
+
+/// <summary>
+/// Registers recurring jobs at start without taking Hangfire's lock when nothing changed. AddOrUpdate always takes
+/// the job's distributed lock; a process killed while holding it (the recurring scheduler takes it every second)
+/// leaves it until it times out, and a new process whose start waited on it would fail. Reading the stored
+/// definitions first needs no lock, so a restart after a crash registers nothing and starts at once.
+/// </summary>
+public sealed class RecurringJobRegistry(IServiceProvider services)
+{
+    private readonly IRecurringJobManager _jobs = services.GetRequiredService<IRecurringJobManager>();
+    private readonly Dictionary<string, RecurringJobDto> _stored = Stored(services.GetRequiredService<JobStorage>());
+
+    public void Ensure<T>(string id, Expression<Func<T, Task>> method, string cron)
+    {
+        var call = (MethodCallExpression)method.Body;
+        if (_stored.TryGetValue(id, out var stored) && stored.Cron == cron
+            && stored.Job?.Type == typeof(T) && stored.Job.Method.Name == call.Method.Name && stored.Error is null)
+        {
+            return;
+        }
+
+        _jobs.AddOrUpdate(id, method, cron);
+    }
+
+    private static Dictionary<string, RecurringJobDto> Stored(JobStorage storage)
+    {
+        using var connection = storage.GetConnection();
+        return connection.GetRecurringJobs().ToDictionary(job => job.Id, StringComparer.Ordinal);
+    }
+}
