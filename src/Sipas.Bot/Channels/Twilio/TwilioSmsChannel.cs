@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Sipas.Bot.Conversations;
 using Sipas.Data.Model;
 
 namespace Sipas.Bot.Channels.Twilio;
@@ -13,7 +14,7 @@ namespace Sipas.Bot.Channels.Twilio;
 /// (docs/channels.md §1.2) and its error envelope (§1.3). Twilio takes no idempotency key, so a call whose answer
 /// was lost is never repeated (<see cref="ResendIsSafe"/> is false): at most once.
 /// </summary>
-public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<TwilioOptions> options, ILogger<TwilioSmsChannel> logger) : IChannelProvider
+public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<TwilioOptions> options, SurveyLinks links, ILogger<TwilioSmsChannel> logger) : IChannelProvider
 {
     public const string ProviderName = "twilio";
     public const string HttpClientName = "twilio";
@@ -46,7 +47,7 @@ public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<Tw
         var settings = options.Value;
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(settings.AccountSid!)}/Messages.json")
         {
-            Content = new FormUrlEncodedContent(Form(message, settings)),
+            Content = new FormUrlEncodedContent(Form(message, settings, links.PublicBaseUrl)),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.AccountSid}:{settings.AuthToken}")));
 
@@ -72,13 +73,19 @@ public sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<Tw
         }
     }
 
-    private static List<KeyValuePair<string, string>> Form(OutgoingMessage message, TwilioOptions settings)
+    private static List<KeyValuePair<string, string>> Form(OutgoingMessage message, TwilioOptions settings, string? publicBaseUrl)
     {
         var form = new List<KeyValuePair<string, string>> { new("To", message.Address), new("Body", message.Text) };
         form.Add(string.IsNullOrWhiteSpace(settings.MessagingServiceSid) ? new("From", settings.From!) : new("MessagingServiceSid", settings.MessagingServiceSid));
         if (settings.ValidityPeriodSeconds is { } validity)
         {
             form.Add(new("ValidityPeriod", validity.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (publicBaseUrl is not null)
+        {
+            // Per message, so the receipts come here whatever the Messaging Service's own callback says.
+            form.Add(new("StatusCallback", publicBaseUrl + TwilioWebhooks.StatusPath));
         }
 
         return form;

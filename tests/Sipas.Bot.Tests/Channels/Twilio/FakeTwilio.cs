@@ -27,11 +27,12 @@ public sealed class FakeTwilio : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSms> _received = new();
     private readonly ConcurrentQueue<Func<HttpContext, Task<bool>>> _script = new();
+    private readonly ConcurrentQueue<string> _nextSids = new();
 
     private FakeTwilio(WebApplication app)
     {
         _app = app;
-        app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", CreateMessageAsync);
+        app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", CreateMessageAsync);
     }
 
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -71,6 +72,9 @@ public sealed class FakeTwilio : IAsyncDisposable
         return true;
     });
 
+    /// <summary>The next accepted message gets this sid, so a test can send its status callback before the send is recorded.</summary>
+    public void NextSid(string sid) => _nextSids.Enqueue(sid);
+
     /// <summary>The next call is received and recorded, then left unanswered until the caller gives up.</summary>
     public void HangNext() => _script.Enqueue(async context =>
     {
@@ -78,10 +82,10 @@ public sealed class FakeTwilio : IAsyncDisposable
         return true;
     });
 
-    private async Task CreateMessageAsync(HttpContext context, string sid)
+    private async Task CreateMessageAsync(HttpContext context, string account)
     {
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
-        if (sid != AccountSid || context.Request.Headers.Authorization != expected)
+        if (account != AccountSid || context.Request.Headers.Authorization != expected)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new { code = 20003, message = "Authenticate", more_info = "https://www.twilio.com/docs/errors/20003", status = 401 });
@@ -89,14 +93,14 @@ public sealed class FakeTwilio : IAsyncDisposable
         }
 
         var form = await context.Request.ReadFormAsync();
-        _received.Enqueue(new ReceivedSms(form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["ValidityPeriod"].ToString()));
+        _received.Enqueue(new ReceivedSms(form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["ValidityPeriod"].ToString(), form["StatusCallback"].ToString()));
         if (_script.TryDequeue(out var scripted) && await scripted(context))
         {
             return;
         }
 
         var answer = JsonNode.Parse(Fixtures.Text("Channels/Twilio/create-message-201.json"))!.AsObject();
-        answer["sid"] = "SM" + Guid.NewGuid().ToString("N");
+        answer["sid"] = _nextSids.TryDequeue(out var sid) ? sid : "SM" + Guid.NewGuid().ToString("N");
         answer["to"] = form["To"].ToString();
         answer["from"] = form["From"].ToString();
         answer["body"] = form["Body"].ToString();
@@ -112,4 +116,4 @@ public sealed class FakeTwilio : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedSms(string To, string From, string Body, string ValidityPeriod);
+public sealed record ReceivedSms(string To, string From, string Body, string ValidityPeriod, string StatusCallback);
