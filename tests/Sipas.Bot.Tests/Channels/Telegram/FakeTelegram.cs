@@ -75,6 +75,14 @@ public sealed class FakeTelegram : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(envelope);
     }));
 
+    /// <summary>The next call of <paramref name="method"/> gets this status and body as is (a proxy's HTML error page, say).</summary>
+    public void FailNextRaw(HttpStatusCode status, string body, string method = "sendMessage") => _script.Enqueue((method, async context =>
+    {
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentType = "text/html";
+        await context.Response.WriteAsync(body);
+    }));
+
     /// <summary>The next call of <paramref name="method"/> is recorded, then left unanswered until the caller gives up.</summary>
     public void HangNext(string method = "sendMessage") => _script.Enqueue((method, async context =>
         await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default)));

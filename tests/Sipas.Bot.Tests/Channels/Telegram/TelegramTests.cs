@@ -205,12 +205,9 @@ public sealed class TelegramTests : IAsyncLifetime
         await using var db = Db();
         var optOut = await db.OptOuts.SingleAsync(o => o.ContactId == refused.ContactId);
         Assert.Equal(ChannelKind.Telegram, optOut.OnlyChannel);
-        Assert.Equal(InvitationState.Sent, (await db.Invitations.SingleAsync(i => i.Id == second)).State);
-
-        // The next invitation does not even try the chat.
-        var third = await InviteAsync(phone);
-        Assert.Equal(sentBefore + 1, _telegram.SentTo(Chat).Count);
-        Assert.Equal(OutboundState.Delivered, (await InvitationMessageAsync(third, SimulatorChannel.ProviderName)).State);
+        var invitation = await db.Invitations.SingleAsync(i => i.Id == second);
+        Assert.Equal(InvitationState.Delivered, invitation.State);
+        Assert.Equal(SimulatorChannel.ProviderName, invitation.Provider);
     }
 
     [Fact]
@@ -360,7 +357,7 @@ public sealed class TelegramTests : IAsyncLifetime
     private async Task<Guid> InviteAsync(string phone)
     {
         using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
         await DispatchAsync();
         return id;
