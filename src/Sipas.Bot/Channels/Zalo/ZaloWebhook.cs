@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Http;
@@ -22,7 +23,7 @@ public static class ZaloWebhook
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(
+    private static async Task<Results<Ok, ProblemHttpResult>> ReceiveAsync(
         HttpContext context, IOptions<ZaloOptions> options, WebhookInbox inbox, IServiceScopeFactory scopes, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(ZaloWebhook).FullName!);
