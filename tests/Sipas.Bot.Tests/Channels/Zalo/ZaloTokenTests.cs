@@ -130,7 +130,7 @@ public sealed class ZaloTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FailedRefresh_PausesBothZaloProviders_AndSendingSaysConfiguration()
+    public async Task FailedRefresh_PausesBothZaloProviders_WithZalosError()
     {
         await StartFreshAsync();
         _zalo.FailNextRefresh();
