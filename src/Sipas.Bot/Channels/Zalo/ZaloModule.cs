@@ -1,0 +1,48 @@
+using Hangfire;
+
+namespace Sipas.Bot.Channels.Zalo;
+
+/// <summary>
+/// Zalo: the ZNS template provider (<c>zalo-zns</c>) and the OA chat provider (<c>zalo-oa</c>), sharing one options
+/// section, one token pair and one webhook URL; the token renewal and the rating reconciliation jobs.
+/// </summary>
+public sealed class ZaloModule : IChannelModule
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ZaloOptions>().Bind(configuration.GetSection(ZaloOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // The messenger bounds every send with Messages:SendTimeout; the token refresh bounds itself.
+        services.AddHttpClient(ZaloApi.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ZaloTokenStore>();
+        services.AddSingleton<IChannelProvider, ZaloZnsChannel>();
+        services.AddSingleton<IChannelProvider, ZaloOaChannel>();
+        services.AddScoped<ZaloRatingRecorder>();
+        services.AddScoped<ZaloTokenRefreshJob>();
+        services.AddScoped<ZaloRatingReconciliationJob>();
+        services.AddSingleton<IWebhookHandler, ZaloWebhookHandler>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapZaloWebhook();
+
+    public void AddRecurringJobs(IRecurringJobManager jobs, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(ZaloOptions.Section).Get<ZaloOptions>() ?? new ZaloOptions();
+        if (settings.HasAccount)
+        {
+            jobs.AddOrUpdate<ZaloTokenRefreshJob>(ZaloTokenRefreshJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/30 * * * *");
+        }
+        else
+        {
+            jobs.RemoveIfExists(ZaloTokenRefreshJob.RecurringJobId);
+        }
+
+        if (settings.IsZnsConfigured)
+        {
+            jobs.AddOrUpdate<ZaloRatingReconciliationJob>(ZaloRatingReconciliationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+        }
+        else
+        {
+            jobs.RemoveIfExists(ZaloRatingReconciliationJob.RecurringJobId);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Sipas.Bot.Conversations;
+using Sipas.Data;
+using Sipas.Data.Diagnostics;
+using Sipas.Data.Model;
+
+namespace Sipas.Bot.Channels.Zalo;
+
+/// <summary>
+/// A ZNS "đánh giá dịch vụ" rating as the webhook (<c>user_feedback</c>) or the <c>rating/get</c> reconciliation reads it.
+/// </summary>
+/// <param name="TrackingId">Our <c>tracking_id</c>: the outbound message id ("N" format).</param>
+/// <param name="Rate">The stars (1–5); anything else is not a rating.</param>
+/// <param name="Feedbacks">The preset reasons the citizen ticked.</param>
+public sealed record ZaloRating(string? MsgId, string? TrackingId, int? Rate, IReadOnlyList<string> Feedbacks, string? Note, DateTimeOffset? SubmittedAt);
+
+public enum RatingOutcome
+{
+    Recorded,
+    AlreadyRecorded,
+    UnknownInvitation,
+    Ignored,
+}
+
+/// <summary>
+/// Records a Zalo rating as the invitation's response (sipas-method.md §3): the stars answer <c>OVERALL</c>, each
+/// preset reason becomes a tagged <see cref="ResponseReason"/> (mapped to a dimension by <c>Channels:Zalo:RatingReasons</c>),
+/// the note is the questionnaire's comment. The webhook and the reconciliation both come here; the invitation row is
+/// locked for the step and responses are unique per invitation, so the same rating seen twice is recorded once.
+/// </summary>
+public sealed class ZaloRatingRecorder(
+    SipasDbContext db, QuestionnaireItems questionnaires, IOptions<ZaloOptions> options, SipasMetrics metrics, TimeProvider time, ILogger<ZaloRatingRecorder> logger)
+{
+    public const string ReasonSource = "zalo-rating";
+    private const int MaxReasonLength = 500;
+    private const int MaxAnswerTextLength = 2000;
+
+    private static readonly InvitationState[] Open = [InvitationState.Scheduled, InvitationState.Sent, InvitationState.Delivered, InvitationState.Started];
+
+    public async Task<RatingOutcome> RecordAsync(ZaloRating rating, CancellationToken ct)
+    {
+        if (rating.Rate is not (>= 1 and <= 5))
+        {
+            logger.LogWarning("A Zalo rating of message {MsgId} has rate {Rate}, not 1–5; ignored", rating.MsgId, rating.Rate);
+            return RatingOutcome.Ignored;
+        }
+
+        if (await FindInvitationAsync(rating, ct) is not { } invitationId)
+        {
+            logger.LogWarning("A Zalo rating (msg_id {MsgId}, tracking_id {TrackingId}) matches no invitation; ignored", rating.MsgId, rating.TrackingId);
+            return RatingOutcome.UnknownInvitation;
+        }
+
+        var now = time.GetUtcNow();
+        var submitted = rating.SubmittedAt ?? now;
+        try
+        {
+            return await RecordAsync(invitationId, rating, rating.Rate.Value, submitted, now, ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            logger.LogInformation("The Zalo rating of invitation {InvitationId} was recorded meanwhile by another process", invitationId);
+            return RatingOutcome.AlreadyRecorded;
+        }
+    }
+
+    private async Task<RatingOutcome> RecordAsync(Guid invitationId, ZaloRating rating, int rate, DateTimeOffset submitted, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var invitation = await db.Invitations.FromSql($"SELECT * FROM invitations WHERE id = {invitationId} FOR UPDATE").SingleAsync(ct);
+        if (await db.Responses.AnyAsync(r => r.InvitationId == invitationId, ct))
+        {
+            await tx.CommitAsync(ct);
+            logger.LogInformation("Invitation {InvitationId} already has a response; the Zalo rating {MsgId} adds nothing", invitationId, rating.MsgId);
+            return RatingOutcome.AlreadyRecorded;
+        }
+
+        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
+        var late = invitation.ExpiresAt is { } expires && submitted > expires;
+        var response = new Response
+        {
+            Id = Guid.CreateVersion7(),
+            InvitationId = invitationId,
+            QuestionnaireId = invitation.QuestionnaireId,
+            Channel = ChannelKind.Zalo,
+            StartedAt = submitted,
+            CompletedAt = submitted,
+            IsLate = late,
+        };
+        db.Responses.Add(response);
+        db.Answers.Add(new Answer
+        {
+            Id = Guid.CreateVersion7(),
+            ResponseId = response.Id,
+            ItemCode = QuestionnaireSeed.OverallItem,
+            Kind = AnswerKind.Scale,
+            Value = rate,
+            AnsweredAt = submitted,
+        });
+
+        var dimensions = ReasonDimensions();
+        foreach (var feedback in rating.Feedbacks.Select(Clean).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            db.Add(new ResponseReason
+            {
+                Id = Guid.CreateVersion7(),
+                ResponseId = response.Id,
+                Source = ReasonSource,
+                Text = Cut(feedback, MaxReasonLength),
+                Dimension = dimensions.GetValueOrDefault(feedback),
+            });
+        }
+
+        if (Clean(rating.Note ?? "") is { Length: > 0 } note)
+        {
+            var comment = items.FirstOrDefault(i => i.Code == QuestionnaireSeed.Dimensions.Comment) ?? items.FirstOrDefault(i => i.Kind == ItemKind.Text);
+            if (comment is not null)
+            {
+                db.Answers.Add(new Answer
+                {
+                    Id = Guid.CreateVersion7(),
+                    ResponseId = response.Id,
+                    ItemCode = comment.Code,
+                    Kind = AnswerKind.Text,
+                    Text = Cut(note, MaxAnswerTextLength),
+                    AnsweredAt = submitted,
+                });
+            }
+            else
+            {
+                db.Add(new ResponseReason { Id = Guid.CreateVersion7(), ResponseId = response.Id, Source = ReasonSource, Text = Cut(note, MaxReasonLength) });
+            }
+        }
+
+        var from = invitation.State;
+        invitation.StartedAt ??= submitted;
+        invitation.UpdatedAt = now;
+        // A late rating is kept (IsLate) but does not complete an invitation that has expired.
+        var completes = !late && Open.Contains(from);
+        if (completes)
+        {
+            invitation.State = InvitationState.Completed;
+            invitation.CompletedAt = submitted;
+        }
+
+        // The survey is answered: a chat the citizen had open on it stops asking.
+        await db.Conversations.Where(c => c.InvitationId == invitationId && c.State == ConversationState.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null).SetProperty(c => c.UpdatedAt, now), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (completes)
+        {
+            metrics.InvitationMoved(from, InvitationState.Completed);
+        }
+
+        logger.LogInformation("Zalo rating recorded for invitation {InvitationId}: {Rate} stars, {Reasons} reasons{Late}", invitationId, rate, rating.Feedbacks.Count, late ? " (late)" : "");
+        return RatingOutcome.Recorded;
+    }
+
+    /// <summary>
+    /// Our tracking id (the outbound message id) first; else ZNS's msg_id of a message we recorded; else a tracking id
+    /// that is an invitation code (templates sent by another tool with the survey code as tracking id).
+    /// </summary>
+    private async Task<Guid?> FindInvitationAsync(ZaloRating rating, CancellationToken ct)
+    {
+        if (Guid.TryParseExact(rating.TrackingId, "N", out var messageId)
+            && await db.OutboundMessages.AsNoTracking().Where(m => m.Id == messageId).Select(m => m.InvitationId).FirstOrDefaultAsync(ct) is { } byMessage)
+        {
+            return byMessage;
+        }
+
+        if (!string.IsNullOrEmpty(rating.MsgId)
+            && await db.OutboundMessages.AsNoTracking().Where(m => m.Provider == ZaloZnsChannel.ProviderName && m.ProviderMessageId == rating.MsgId)
+                .Select(m => m.InvitationId).FirstOrDefaultAsync(ct) is { } byMsgId)
+        {
+            return byMsgId;
+        }
+
+        if (rating.TrackingId is { Length: > 0 and <= 32 } code)
+        {
+            return await db.Invitations.AsNoTracking().Where(i => i.Code == code).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
+        }
+
+        return null;
+    }
+
+    /// <summary>The configured reason → dimension map, matched on trimmed NFC text, case-insensitively (an edited template may change case).</summary>
+    private Dictionary<string, string> ReasonDimensions()
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (text, dimension) in options.Value.RatingReasons)
+        {
+            if (!string.IsNullOrWhiteSpace(dimension))
+            {
+                map[Clean(text)] = dimension.Trim().ToUpperInvariant();
+            }
+        }
+
+        return map;
+    }
+
+    private static string Clean(string text) => text.Trim().Normalize(NormalizationForm.FormC);
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
+}
