@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Sipas.Bench.Ingest;
 
 /// <summary>Command-line settings of one benchmark run.</summary>
@@ -56,7 +54,7 @@ public sealed record BenchOptions
                     return null;
                 }
 
-                options = name == "--keep" ? options with { Keep = true } : With(options, name, Value(args, ref i));
+                options = name == "--keep" ? options with { Keep = true } : With(options, name, BenchCommandLine.Value(args, ref i));
             }
             Validate(options);
             return options;
@@ -86,14 +84,9 @@ public sealed record BenchOptions
         _ => throw new FormatException($"Unknown option {name}."),
     };
 
-    private static string EnvironmentSetting(string value) =>
-        value.IndexOf('=', StringComparison.Ordinal) > 0 ? value : throw new FormatException($"--service-env needs NAME=VALUE, not '{value}'.");
+    private static int Int(string name, string value) => BenchCommandLine.WholeNumber(name, value);
 
-    private static string Value(IReadOnlyList<string> args, ref int i) =>
-        ++i < args.Count ? args[i] : throw new FormatException($"{args[i - 1]} needs a value.");
-
-    private static int Int(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"{name} needs a whole number, not '{value}'.");
+    private static string EnvironmentSetting(string value) => BenchCommandLine.EnvironmentSetting(value);
 
     private static void Validate(BenchOptions o)
     {

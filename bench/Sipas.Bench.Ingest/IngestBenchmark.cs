@@ -154,16 +154,19 @@ public sealed class IngestBenchmark(BenchOptions options, string commandLine)
 /// <summary>Where the repository, the built service and the results are.</summary>
 public sealed record BenchPaths(string RepoRoot, string ServiceDll, string OutputDirectory)
 {
-    public static BenchPaths Resolve(BenchOptions options)
+    public static BenchPaths Resolve(BenchOptions options) => Resolve(options.RepoRoot, options.ServiceDll, options.OutputDirectory);
+
+    /// <summary>Null arguments take their defaults: the repository above this program, its Release build of Sipas.Bot, bench/results.</summary>
+    public static BenchPaths Resolve(string? repoRoot, string? serviceDll, string? outputDirectory)
     {
-        var root = Path.GetFullPath(options.RepoRoot ?? FindRepoRoot());
-        var dll = Path.GetFullPath(options.ServiceDll ?? Path.Combine(root, "src", "Sipas.Bot", "bin", "Release", "net10.0", "Sipas.Bot.dll"));
+        var root = Path.GetFullPath(repoRoot ?? FindRepoRoot());
+        var dll = Path.GetFullPath(serviceDll ?? Path.Combine(root, "src", "Sipas.Bot", "bin", "Release", "net10.0", "Sipas.Bot.dll"));
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} does not exist: build the service first with `dotnet build -c Release src/Sipas.Bot` (bench/run-ingest does that).");
+            throw new InvalidOperationException($"{dll} does not exist: build the service first with `dotnet build -c Release src/Sipas.Bot` (the bench/run-* scripts do that).");
         }
         WarnIfStale(root, dll);
-        return new BenchPaths(root, dll, Path.GetFullPath(options.OutputDirectory ?? Path.Combine(root, "bench", "results")));
+        return new BenchPaths(root, dll, Path.GetFullPath(outputDirectory ?? Path.Combine(root, "bench", "results")));
     }
 
     private static string FindRepoRoot()

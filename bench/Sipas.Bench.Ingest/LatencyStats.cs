@@ -22,10 +22,12 @@ public sealed record LatencyStats(double P50, double P90, double P99, double Max
 
     public int FastestSecond => PerSecond.Length == 0 ? 0 : PerSecond.Max();
 
-    private static long Percentile(long[] sorted, double p) =>
+    /// <summary>Nearest-rank percentile of ascending values.</summary>
+    public static long Percentile(long[] sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    /// <summary>Stopwatch ticks in milliseconds.</summary>
+    public static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>Completions in each whole second of the phase; the last, partial second is left out.</summary>
     private static int[] PerSecondCounts(long[] completedAt)
