@@ -50,6 +50,26 @@ public sealed class ProviderPauses(IServiceScopeFactory scopes, IOptions<Channel
         await RefreshAsync(ct);
     }
 
+    /// <summary>Ends the provider's pause now; false when it was not paused.</summary>
+    public async Task<bool> ResumeAsync(string provider, CancellationToken ct)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            if (!await ResumeAsync(scope.ServiceProvider.GetRequiredService<SipasDbContext>(), provider, time.GetUtcNow(), ct))
+            {
+                return false;
+            }
+        }
+
+        await RefreshAsync(ct);
+        return true;
+    }
+
+    /// <summary>The stored side of a resume, shared with the `provider resume` command (running services see it at their next refresh).</summary>
+    public static async Task<bool> ResumeAsync(SipasDbContext db, string provider, DateTimeOffset now, CancellationToken ct) =>
+        await db.ChannelProviderStates.Where(p => p.Provider == provider && p.PausedUntil > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.PausedUntil, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), ct) > 0;
+
     private async Task RefreshAsync(CancellationToken ct)
     {
         // Two senders may refresh at once now and then; both read the same rows.

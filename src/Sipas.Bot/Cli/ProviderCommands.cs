@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Sipas.Bot.Channels;
 using Sipas.Data;
 
 namespace Sipas.Bot.Cli;
@@ -57,10 +58,7 @@ public static class ProviderCommands
 
             await using var scope = database.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
-            var now = DateTimeOffset.UtcNow;
-            var resumed = await db.ChannelProviderStates.Where(p => p.Provider == provider && p.PausedUntil > now)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.PausedUntil, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), ct);
-            if (resumed == 0)
+            if (!await ProviderPauses.ResumeAsync(db, provider, DateTimeOffset.UtcNow, ct))
             {
                 return host.Fail($"Provider '{provider}' is not paused (see `provider list`).");
             }
