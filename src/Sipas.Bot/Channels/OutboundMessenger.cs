@@ -73,7 +73,6 @@ public sealed class OutboundMessenger(
             return await DeliverAsync(await StoredIdAsync(message.IdempotencyKey, ct), message.Provider, ct);
         }
 
-        await rateLimiter.WaitAsync(message.Provider, ct);
         var now = time.GetUtcNow();
         if (!await InsertAsync(message, claimedUntil: now + options.Value.SendLease, ct))
         {
@@ -115,7 +114,7 @@ public sealed class OutboundMessenger(
 
     /// <summary>
     /// One attempt at a stored message, if it is due and nobody else is sending it; otherwise what became of it.
-    /// A paused provider is not called; the provider's rate limit is waited for before the message is claimed.
+    /// A paused provider is not called.
     /// </summary>
     public async Task<Delivery> DeliverAsync(Guid messageId, string provider, CancellationToken ct)
     {
@@ -124,7 +123,6 @@ public sealed class OutboundMessenger(
             return new Delivery.RetryLater($"Provider {provider} is paused after a configuration error.", pausedUntil, ProviderPaused: true);
         }
 
-        await rateLimiter.WaitAsync(provider, ct);
         var now = time.GetUtcNow();
         if (await ClaimAsync(messageId, now, ct) is not { } attempt)
         {
@@ -135,9 +133,23 @@ public sealed class OutboundMessenger(
         return await SendClaimedAsync(message, attempt, ct);
     }
 
-    /// <summary>The provider call and its record, for a message this sender has claimed (state Sending).</summary>
+    /// <summary>
+    /// The provider call and its record, for a message this sender has claimed (state Sending). The provider's rate
+    /// limit is waited for right before the call, so requests reach the provider paced, not merely reserved paced;
+    /// a long wait renews the claim first.
+    /// </summary>
     private async Task<Delivery> SendClaimedAsync(OutboundMessage message, int attempt, CancellationToken ct)
     {
+        if (await rateLimiter.ReserveAsync(message.Provider, ct) is { Wait: var wait } && wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, ct);
+            if (wait > options.Value.SendLease - options.Value.SendTimeout)
+            {
+                await db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, time.GetUtcNow() + options.Value.SendLease), ct);
+            }
+        }
+
         var carrier = router.Get(message.Provider);
         var started = time.GetTimestamp();
         var result = carrier is { IsEnabled: true }

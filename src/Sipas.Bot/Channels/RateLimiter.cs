@@ -6,10 +6,10 @@ namespace Sipas.Bot.Channels;
 /// <summary>
 /// Paces sends to each provider at its configured rate (<c>Channels:RateLimits:{provider}</c>, messages per second),
 /// shared by every worker process through PostgreSQL: a generic cell rate algorithm whose one row per provider holds
-/// the time the next message is due. Each send reserves the next slot with one atomic upsert and waits for it, so a
+/// the time the next message is due. Each send reserves the next slot with one atomic upsert and waits for it (the messenger, right before the call), so a
 /// morning backlog drains at the limit instead of collecting 429s. Unset or 0: no limit, no round trip.
 /// </summary>
-public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOptions> options, TimeProvider time)
+public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOptions> options)
 {
     // The database's clock decides, so processes whose clocks differ still share one schedule.
     private const string ReserveSql = """
@@ -17,15 +17,6 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOpt
         ON CONFLICT (key) DO UPDATE SET theoretical_arrival = greatest(rate_limit_slots.theoretical_arrival, clock_timestamp()) + @interval
         RETURNING theoretical_arrival - @interval, clock_timestamp()
         """;
-
-    /// <summary>Waits for the provider's next free slot; returns at once when it has no limit.</summary>
-    public async Task WaitAsync(string provider, CancellationToken ct)
-    {
-        if (await ReserveAsync(provider, ct) is { } slot && slot.Wait > TimeSpan.Zero)
-        {
-            await Task.Delay(slot.Wait, time, ct);
-        }
-    }
 
     /// <summary>Reserves the provider's next slot: when it starts (the database's clock) and how long from now that is; null without a limit.</summary>
     public async Task<RateSlot?> ReserveAsync(string provider, CancellationToken ct)

@@ -16,7 +16,7 @@ public sealed class RateLimiterTests
         var options = Options.Create(new ChannelOptions { RateLimits = { ["twilio"] = perSecond } });
         await using var first = NpgsqlDataSource.Create(connectionString);
         await using var second = NpgsqlDataSource.Create(connectionString);
-        var limiters = new[] { new RateLimiter(first, options, TimeProvider.System), new RateLimiter(second, options, TimeProvider.System) };
+        var limiters = new[] { new RateLimiter(first, options), new RateLimiter(second, options) };
 
         var slots = await Task.WhenAll(Enumerable.Range(0, 40).Select(n => limiters[n % 2].ReserveAsync("twilio", CancellationToken.None)));
 
@@ -31,7 +31,7 @@ public sealed class RateLimiterTests
     public async Task ProviderWithoutALimit_ReservesNothing()
     {
         await using var dataSource = NpgsqlDataSource.Create(await MigratedDatabaseAsync());
-        var limiter = new RateLimiter(dataSource, Options.Create(new ChannelOptions { RateLimits = { ["telegram"] = 25 } }), TimeProvider.System);
+        var limiter = new RateLimiter(dataSource, Options.Create(new ChannelOptions { RateLimits = { ["telegram"] = 25 } }));
 
         Assert.Null(await limiter.ReserveAsync("twilio", CancellationToken.None));
         Assert.NotNull(await limiter.ReserveAsync("telegram", CancellationToken.None));
