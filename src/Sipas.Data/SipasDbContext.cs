@@ -80,6 +80,8 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         });
         modelBuilder.Entity<Invitation>(e =>
         {
+            // Room on each page for an invitation's updates (claim, reservation, outcome) to stay on the page (HOT).
+            e.HasStorageParameter("fillfactor", 70);
             e.HasIndex(i => i.DossierId).IsUnique();
             e.HasIndex(i => i.Code).IsUnique();
             e.HasIndex(i => new { i.ContactId, i.SendStartedAt });
@@ -94,6 +96,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         });
         modelBuilder.Entity<OutboundMessage>(e =>
         {
+            e.HasStorageParameter("fillfactor", 70);
             e.HasIndex(m => m.IdempotencyKey).IsUnique();
             e.HasIndex(m => new { m.Channel, m.RecipientHash, m.CreatedAt });
             e.HasIndex(m => new { m.Provider, m.ProviderMessageId });

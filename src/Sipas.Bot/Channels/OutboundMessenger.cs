@@ -140,14 +140,10 @@ public sealed class OutboundMessenger(
     /// </summary>
     private async Task<Delivery> SendClaimedAsync(OutboundMessage message, int attempt, CancellationToken ct)
     {
-        if (await rateLimiter.ReserveAsync(message.Provider, ct) is { Wait: var wait } && wait > TimeSpan.Zero)
+        if (await rateLimiter.WaitTurnAsync(message.Provider, ct) > options.Value.SendLease - options.Value.SendTimeout)
         {
-            await Task.Delay(wait, time, ct);
-            if (wait > options.Value.SendLease - options.Value.SendTimeout)
-            {
-                await db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, time.GetUtcNow() + options.Value.SendLease), ct);
-            }
+            await db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, time.GetUtcNow() + options.Value.SendLease), ct);
         }
 
         var carrier = router.Get(message.Provider);

@@ -595,6 +595,8 @@ namespace Sipas.Data.Migrations
                         .HasDatabaseName("ix_invitations_contact_id_send_started_at");
 
                     b.ToTable("invitations", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.OneStopSource", b =>
@@ -841,6 +843,8 @@ namespace Sipas.Data.Migrations
                         .HasDatabaseName("ix_outbound_messages_channel_recipient_hash_created_at");
 
                     b.ToTable("outbound_messages", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.Procedure", b =>

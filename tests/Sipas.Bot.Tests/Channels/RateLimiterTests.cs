@@ -16,12 +16,13 @@ public sealed class RateLimiterTests
         var options = Options.Create(new ChannelOptions { RateLimits = { ["twilio"] = perSecond } });
         await using var first = NpgsqlDataSource.Create(connectionString);
         await using var second = NpgsqlDataSource.Create(connectionString);
-        var limiters = new[] { new RateLimiter(first, options), new RateLimiter(second, options) };
+        var limiters = new[] { new RateLimiter(first, options, TimeProvider.System), new RateLimiter(second, options, TimeProvider.System) };
 
         var slots = await Task.WhenAll(Enumerable.Range(0, 40).Select(n => limiters[n % 2].ReserveAsync("twilio", CancellationToken.None)));
 
         var starts = slots.Select(slot => slot!.StartsAt).Order().ToList();
         var interval = TimeSpan.FromSeconds(1 / perSecond);
+        Assert.True(RateLimiter.Headroom is > 0.9 and <= 1);
         var gaps = starts.Zip(starts.Skip(1), (a, b) => b - a).ToList();
         Assert.All(gaps, gap => Assert.True(gap >= interval - TimeSpan.FromMilliseconds(0.01), $"slots {gap.TotalMilliseconds} ms apart, limit {interval.TotalMilliseconds} ms"));
         Assert.True(starts[^1] - starts[0] >= interval * 39 - TimeSpan.FromMilliseconds(1));
@@ -31,7 +32,7 @@ public sealed class RateLimiterTests
     public async Task ProviderWithoutALimit_ReservesNothing()
     {
         await using var dataSource = NpgsqlDataSource.Create(await MigratedDatabaseAsync());
-        var limiter = new RateLimiter(dataSource, Options.Create(new ChannelOptions { RateLimits = { ["telegram"] = 25 } }));
+        var limiter = new RateLimiter(dataSource, Options.Create(new ChannelOptions { RateLimits = { ["telegram"] = 25 } }), TimeProvider.System);
 
         Assert.Null(await limiter.ReserveAsync("twilio", CancellationToken.None));
         Assert.NotNull(await limiter.ReserveAsync("telegram", CancellationToken.None));

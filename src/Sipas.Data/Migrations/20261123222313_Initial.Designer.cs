@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261123213659_Initial")]
+    [Migration("20261123222313_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -598,6 +598,8 @@ namespace Sipas.Data.Migrations
                         .HasDatabaseName("ix_invitations_contact_id_send_started_at");
 
                     b.ToTable("invitations", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.OneStopSource", b =>
@@ -844,6 +846,8 @@ namespace Sipas.Data.Migrations
                         .HasDatabaseName("ix_outbound_messages_channel_recipient_hash_created_at");
 
                     b.ToTable("outbound_messages", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.Procedure", b =>

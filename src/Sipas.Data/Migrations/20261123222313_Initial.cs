@@ -306,7 +306,8 @@ namespace Sipas.Data.Migrations
                         principalTable: "questionnaires",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
-                });
+                })
+                .Annotation("Npgsql:StorageParameter:fillfactor", 70);
 
             migrationBuilder.CreateTable(
                 name: "conversations",
@@ -459,7 +460,8 @@ namespace Sipas.Data.Migrations
                         principalTable: "invitations",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
-                });
+                })
+                .Annotation("Npgsql:StorageParameter:fillfactor", 70);
 
             migrationBuilder.CreateTable(
                 name: "answers",
