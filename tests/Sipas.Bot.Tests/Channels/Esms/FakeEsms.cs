@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sipas.Bot.Tests.Support;
 
 namespace Sipas.Bot.Tests.Channels.Esms;
 
@@ -35,7 +31,7 @@ public sealed class FakeEsms : IAsyncDisposable
         app.MapPost("/MainService.svc/json/SendMultipleMessage_V4_post_json/", SendAsync);
     }
 
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    public string BaseUrl => _app.BaseUrl();
 
     /// <summary>Every send call that reached the fake, in arrival order (repeats and refusals included).</summary>
     public IReadOnlyList<ReceivedEsms> Received => [.. _received];
@@ -68,10 +64,7 @@ public sealed class FakeEsms : IAsyncDisposable
 
     public static async Task<FakeEsms> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var fake = new FakeEsms(builder.Build());
+        var fake = new FakeEsms(LoopbackServer.Create());
         await fake._app.StartAsync();
         return fake;
     }

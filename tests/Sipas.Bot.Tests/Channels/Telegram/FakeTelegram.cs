@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sipas.Bot.Tests.Support;
 
 namespace Sipas.Bot.Tests.Channels.Telegram;
 
@@ -33,7 +29,7 @@ public sealed class FakeTelegram : IAsyncDisposable
         app.MapPost("/bot{token}/{method}", CallAsync);
     }
 
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    public string BaseUrl => _app.BaseUrl();
 
     /// <summary>Every call with the right token, in arrival order (scripted failures included).</summary>
     public IReadOnlyList<BotCall> Calls => [.. _calls];
@@ -45,10 +41,7 @@ public sealed class FakeTelegram : IAsyncDisposable
 
     public static async Task<FakeTelegram> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var fake = new FakeTelegram(builder.Build());
+        var fake = new FakeTelegram(LoopbackServer.Create());
         await fake._app.StartAsync();
         return fake;
     }

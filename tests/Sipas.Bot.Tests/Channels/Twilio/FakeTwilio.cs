@@ -3,12 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Sipas.Bot.Tests.Support;
 
 namespace Sipas.Bot.Tests.Channels.Twilio;
@@ -35,7 +30,7 @@ public sealed class FakeTwilio : IAsyncDisposable
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", CreateMessageAsync);
     }
 
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    public string BaseUrl => _app.BaseUrl();
 
     /// <summary>Every create-message call that reached the fake with valid credentials, in arrival order.</summary>
     public IReadOnlyList<ReceivedSms> Received => [.. _received];
@@ -56,10 +51,7 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public static async Task<FakeTwilio> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var fake = new FakeTwilio(builder.Build());
+        var fake = new FakeTwilio(LoopbackServer.Create());
         await fake._app.StartAsync();
         return fake;
     }

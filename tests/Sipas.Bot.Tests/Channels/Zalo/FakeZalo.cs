@@ -3,12 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Sipas.Bot.Tests.Support;
 
 namespace Sipas.Bot.Tests.Channels.Zalo;
 
@@ -50,7 +46,7 @@ public sealed class FakeZalo : IAsyncDisposable
         app.MapPost("/v3.0/oa/message/cs", ConsultationAsync);
     }
 
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    public string BaseUrl => _app.BaseUrl();
 
     public IReadOnlyList<ZnsCall> Templates => [.. _templates];
 
@@ -89,10 +85,7 @@ public sealed class FakeZalo : IAsyncDisposable
 
     public static async Task<FakeZalo> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var fake = new FakeZalo(builder.Build());
+        var fake = new FakeZalo(LoopbackServer.Create());
         await fake._app.StartAsync();
         return fake;
     }
