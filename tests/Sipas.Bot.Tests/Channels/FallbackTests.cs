@@ -43,16 +43,11 @@ public sealed class FallbackTests : IAsyncLifetime
         await _twilio.DisposeAsync();
     }
 
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
     private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
     private async Task<Invitation> InviteAsync(string phone)
     {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
-        await _factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+        var id = await _factory.InviteAsync(_client, phone);
         await using var db = Db();
         return await db.Invitations.AsNoTracking().SingleAsync(i => i.Id == id);
     }
@@ -68,7 +63,7 @@ public sealed class FallbackTests : IAsyncLifetime
     {
         _twilio.FailNext(HttpStatusCode.BadRequest, 21614, "'To' number is not a valid mobile number");
 
-        var invitation = await InviteAsync(NewPhone());
+        var invitation = await InviteAsync(Fixtures.NewPhone());
 
         Assert.Equal((InvitationState.Delivered, SimulatorChannel.ProviderName), (invitation.State, invitation.Provider));
         var messages = await MessagesAsync(invitation.Id);
@@ -82,8 +77,8 @@ public sealed class FallbackTests : IAsyncLifetime
     {
         _twilio.FailNext(HttpStatusCode.Unauthorized, 20003, "Authenticate");
 
-        var first = await InviteAsync(NewPhone());
-        var second = await InviteAsync(NewPhone());
+        var first = await InviteAsync(Fixtures.NewPhone());
+        var second = await InviteAsync(Fixtures.NewPhone());
 
         Assert.Equal(SimulatorChannel.ProviderName, first.Provider);
         Assert.Equal(SimulatorChannel.ProviderName, second.Provider);
@@ -100,7 +95,7 @@ public sealed class FallbackTests : IAsyncLifetime
     [Fact]
     public async Task CitizenWhoBlockedTheSender_IsOptedOutOfSmsOnly_AndReachedOnTheNextProvider()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         _twilio.FailNext(HttpStatusCode.BadRequest, 21610, "Attempt to send to unsubscribed recipient");
 
         var first = await InviteAsync(phone);
@@ -125,13 +120,11 @@ public sealed class FallbackTests : IAsyncLifetime
     {
         await using var factory = await SipasFactory.StartAsync(SipasFactory.SendAtOnce([new("Survey:FatigueWindowDays", "0")]));
         using var client = factory.CreateClient();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var ids = new List<Guid>();
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            using var response = await OneStopClient.PostAsync(client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-            ids.Add(Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!));
-            await factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+            ids.Add(await factory.InviteAsync(client, phone));
         }
 
         await using var db = TestDatabase.Open(factory.ConnectionString);

@@ -46,22 +46,11 @@ public sealed class SendingTests : IAsyncLifetime
         await _twilio.DisposeAsync();
     }
 
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
-    private static string E164(string phone) => "+84" + phone[1..];
-
     private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
-    private async Task<Guid> InviteAsync(string phone)
-    {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
-        await DispatchAsync();
-        return id;
-    }
+    private Task<Guid> InviteAsync(string phone) => _factory.InviteAsync(_client, phone);
 
-    private Task<int> DispatchAsync() => _factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+    private Task<int> DispatchAsync() => _factory.DispatchAsync();
 
     private async Task<OutboundMessage> InvitationMessageAsync(Guid invitationId)
     {
@@ -75,16 +64,16 @@ public sealed class SendingTests : IAsyncLifetime
         return await db.Invitations.AsNoTracking().SingleAsync(i => i.Id == id);
     }
 
-    private int ReceivedBy(string phone) => _twilio.Received.Count(r => r.To == E164(phone));
+    private int ReceivedBy(string phone) => _twilio.Received.Count(r => r.To == Fixtures.E164(phone));
 
     [Fact]
     public async Task Invitation_ReachesTwilioOnce_AsAOneSegmentGsm7FormPost_WithTheSurveyLink_AndIsRecordedWithTwiliosSid()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         var sms = Assert.Single(_twilio.Received);
-        Assert.Equal(E164(phone), sms.To);
+        Assert.Equal(Fixtures.E164(phone), sms.To);
         Assert.Equal(FakeTwilio.From, sms.From);
         var code = (await InvitationAsync(invitationId)).Code;
         Assert.Contains("UBND phuong Hoan Kiem", sms.Body, StringComparison.Ordinal);
@@ -102,7 +91,7 @@ public sealed class SendingTests : IAsyncLifetime
     [Fact]
     public async Task DispatchingAgain_AfterASend_CallsTwilioNoMore()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         await using (var scope = _factory.Services.CreateAsyncScope())
         {
@@ -119,7 +108,7 @@ public sealed class SendingTests : IAsyncLifetime
     public async Task ServerError_IsRetried_AndTheCitizenGetsOneMessage()
     {
         _twilio.FailNext(HttpStatusCode.ServiceUnavailable, 20503, "Service unavailable");
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         var afterFirst = await InvitationMessageAsync(invitationId);
         Assert.Equal(OutboundState.Pending, afterFirst.State);
@@ -139,7 +128,7 @@ public sealed class SendingTests : IAsyncLifetime
     public async Task InvalidNumber_FailsAtOnce_WithoutRetrying()
     {
         _twilio.FailNext(HttpStatusCode.BadRequest, 21211, "The 'To' number is not a valid phone number.");
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         await DispatchAsync();
 
@@ -158,7 +147,7 @@ public sealed class SendingTests : IAsyncLifetime
             _twilio.FailNext(HttpStatusCode.InternalServerError, 20500, "Internal server error");
         }
 
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         await DispatchAsync();
         await DispatchAsync();
@@ -175,7 +164,7 @@ public sealed class SendingTests : IAsyncLifetime
     public async Task NoAnswerInTime_IsMarkedUnknown_AndNeverSentAgain()
     {
         _twilio.HangNext();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         await DispatchAsync();
 
@@ -190,7 +179,7 @@ public sealed class SendingTests : IAsyncLifetime
     [Fact]
     public async Task MessageLeftMidCallByADeadSender_IsMarkedUnknown_NotSentAgain()
     {
-        var message = await StoreReplyAsync(NewPhone(), send: false);
+        var message = await StoreReplyAsync(Fixtures.NewPhone(), send: false);
         await using (var db = Db())
         {
             // What a sender killed during the provider call leaves behind, once its lease has run out.
@@ -209,8 +198,8 @@ public sealed class SendingTests : IAsyncLifetime
     [Fact]
     public async Task ResendJob_SendsEachWaitingMessageOnItsOwn_OneFailureDoesNotUndoAnotherSend()
     {
-        var failing = NewPhone();
-        var working = NewPhone();
+        var failing = Fixtures.NewPhone();
+        var working = Fixtures.NewPhone();
         var first = await StoreReplyAsync(failing, send: false);
         var second = await StoreReplyAsync(working, send: false);
         _twilio.FailNext(HttpStatusCode.InternalServerError, 20500, "Internal server error");
@@ -228,11 +217,11 @@ public sealed class SendingTests : IAsyncLifetime
     [Fact]
     public async Task ResendJob_DoesNotSendToACitizenWhoOptedOutMeanwhile()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var message = await StoreReplyAsync(phone, send: false);
         await using (var db = Db())
         {
-            var contact = await new Seed(db).ContactAsync(E164(phone));
+            var contact = await new Seed(db).ContactAsync(Fixtures.E164(phone));
             db.OptOuts.Add(new OptOut { Id = Guid.CreateVersion7(), ContactId = contact.Id, Channel = ChannelKind.Sms, Reason = "keyword", OptedOutAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
         }
@@ -252,9 +241,9 @@ public sealed class SendingTests : IAsyncLifetime
         var messenger = scope.ServiceProvider.GetRequiredService<OutboundMessenger>();
         var twilio = scope.ServiceProvider.GetRequiredService<ChannelRouter>().Get(TwilioSmsChannel.ProviderName)!;
         var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
-        var contact = await new Seed(db).ContactAsync(E164(phone));
+        var contact = await new Seed(db).ContactAsync(Fixtures.E164(phone));
         var message = messenger.Compose(
-            twilio, E164(phone), contact.Id, new MessageContent(MessagePurpose.Reply, "Cảm ơn Ông/Bà."), $"test:{Guid.NewGuid()}", invitationId: null, conversationId: null);
+            twilio, Fixtures.E164(phone), contact.Id, new MessageContent(MessagePurpose.Reply, "Cảm ơn Ông/Bà."), $"test:{Guid.NewGuid()}", invitationId: null, conversationId: null);
         message.CreatedAt = DateTimeOffset.UtcNow - ResendPendingMessagesJob.MinimumAge - TimeSpan.FromSeconds(1);
         db.OutboundMessages.Add(message);
         await db.SaveChangesAsync();

@@ -30,24 +30,14 @@ public sealed class ConversationTests : IAsyncLifetime
         await _factory.DisposeAsync();
     }
 
-    // 091 is a VinaPhone mobile prefix: every number under it is a valid Vietnamese mobile.
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
-    private async Task<string> InviteAsync(string phone)
-    {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!;
-        await _factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
-        return id;
-    }
+    private async Task<string> InviteAsync(string phone) => (await _factory.InviteAsync(_client, phone)).ToString();
 
     private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
     [Fact]
     public async Task Invitation_GreetsPolitely_AndAsksTheOverallQuestionFirst()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         await InviteAsync(number);
 
         var messages = await new SimulatedPhone(_client, number).MessagesAsync();
@@ -63,7 +53,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task WholeConversation_StoresEachAnswer_ThanksTheCitizen_AndCountsInTheIndex()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         var invitationId = Guid.Parse(await InviteAsync(number));
         var phone = new SimulatedPhone(_client, number);
 
@@ -95,7 +85,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task UnclearReply_AsksTheSameQuestionAgain_AndStoresNoAnswer()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         var invitationId = Guid.Parse(await InviteAsync(number));
         var phone = new SimulatedPhone(_client, number);
 
@@ -110,7 +100,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task SameMessageDeliveredTwice_IsAnsweredOnce()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         var invitationId = Guid.Parse(await InviteAsync(number));
         var phone = new SimulatedPhone(_client, number);
 
@@ -125,7 +115,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task PartialResponse_CountsForTheHeadline()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         var invitationId = Guid.Parse(await InviteAsync(number));
 
         await new SimulatedPhone(_client, number).SendAsync("2");
@@ -140,7 +130,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task OptOut_EndsTheChat_AndNoLaterInvitationIsSent()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         await InviteAsync(number);
         var phone = new SimulatedPhone(_client, number);
 
@@ -159,16 +149,16 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task ReplyFromAPhoneWithNoSurvey_GetsAPoliteAnswer()
     {
-        var reply = (await new SimulatedPhone(_client, NewPhone()).SendAsync("5")).Single();
+        var reply = (await new SimulatedPhone(_client, Fixtures.NewPhone()).SendAsync("5")).Single();
         Assert.Equal("Hiện không có phiếu khảo sát nào đang chờ Ông/Bà trả lời. Xin cảm ơn Ông/Bà.", reply);
     }
 
     [Fact]
     public async Task UnansweredForADay_GetsOneReminderOfTheWaitingQuestion_AnsweredOnesGetNone()
     {
-        var silent = NewPhone();
+        var silent = Fixtures.NewPhone();
         var silentId = Guid.Parse(await InviteAsync(silent));
-        var answered = NewPhone();
+        var answered = Fixtures.NewPhone();
         var answeredId = Guid.Parse(await InviteAsync(answered));
         await new SimulatedPhone(_client, answered).SendAsync("4");
         await using (var db = Db())
@@ -197,7 +187,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task ReplyLeftPendingByACrash_IsSentByTheResendJob()
     {
-        var number = NewPhone();
+        var number = Fixtures.NewPhone();
         var invitationId = Guid.Parse(await InviteAsync(number));
         await new SimulatedPhone(_client, number).SendAsync("5");
         Guid replyId;

@@ -14,6 +14,12 @@ public static class Fixtures
 
     public static byte[] Bytes(string relativePath) => File.ReadAllBytes(Path.Combine(Root, relativePath));
 
+    /// <summary>A fresh Vietnamese mobile number in national form; 091 is a VinaPhone prefix, so every number under it is valid.</summary>
+    public static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
+
+    /// <summary>A national-form number (0912345678) as Sipas stores it (+84912345678).</summary>
+    public static string E164(string phone) => "+84" + phone[1..];
+
     /// <summary>The sample event with fresh ids and a return time relative to now, so it is neither a repeat nor too old.</summary>
     public static JsonObject ResultReturned(TimeSpan? returnedAgo = null, string? phone = null)
     {

@@ -1,5 +1,10 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Sipas.Scheduler.Invitations;
 using Sipas.Testing;
 
 namespace Sipas.Bot.Tests.Support;
@@ -19,6 +24,25 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
     }
 
     public string ConnectionString => connectionString;
+
+    /// <summary>One run of the dispatcher, as the recurring job would make it: sends what is due now.</summary>
+    public Task<int> DispatchAsync() => Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+
+    /// <summary>Posts a one-stop event for <paramref name="phone"/>; it must be accepted. Returns its invitation's id.</summary>
+    public static async Task<Guid> PostEventAsync(HttpClient client, string phone)
+    {
+        using var response = await OneStopClient.PostAsync(client, Fixtures.ResultReturned(phone: phone).ToJsonString());
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
+    }
+
+    /// <summary>Posts an event and runs the dispatcher, so the invitation has gone out (or failed) when it returns.</summary>
+    public async Task<Guid> InviteAsync(HttpClient client, string phone)
+    {
+        var id = await PostEventAsync(client, phone);
+        await DispatchAsync();
+        return id;
+    }
 
     /// <summary>Invitations due at once and sendable at any hour, so a test's dispatcher run sends what it just posted.</summary>
     public static Dictionary<string, string?> SendAtOnce(IEnumerable<KeyValuePair<string, string>>? more = null)

@@ -51,20 +51,11 @@ public sealed class EsmsTests : IAsyncLifetime
         _client = _factory.CreateClient();
     }
 
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
     private SipasDbContext Db() => TestDatabase.Open(_factory!.ConnectionString);
 
-    private async Task<Guid> InviteAsync(string phone)
-    {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
-        await DispatchAsync();
-        return id;
-    }
+    private Task<Guid> InviteAsync(string phone) => _factory!.InviteAsync(_client, phone);
 
-    private Task<int> DispatchAsync() => _factory!.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+    private Task<int> DispatchAsync() => _factory!.DispatchAsync();
 
     private async Task<Invitation> InvitationAsync(Guid id)
     {
@@ -102,7 +93,7 @@ public sealed class EsmsTests : IAsyncLifetime
     public async Task Invitation_ReachesEsmsAsCareSmsWithoutDiacritics_AndTheDeliveryCallbackMovesItToDelivered()
     {
         await StartServiceAsync();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         var sms = Assert.Single(_esms.Received);
@@ -138,7 +129,7 @@ public sealed class EsmsTests : IAsyncLifetime
     public async Task FailedDeliveryCallback_MarksTheMessageUndelivered_WithTheReasonOnTheInvitation()
     {
         await StartServiceAsync();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         var message = await InvitationMessageAsync(invitationId);
 
@@ -153,7 +144,7 @@ public sealed class EsmsTests : IAsyncLifetime
     public async Task WithTheShortCode_TheInvitationIsAChat_AndASignedMoAnswerIsStored_AndRepliedBySms()
     {
         await StartServiceAsync(twoWay: true);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         var question = Assert.Single(_esms.Received);
         Assert.DoesNotContain("/s/", question.Content, StringComparison.Ordinal);
@@ -179,7 +170,7 @@ public sealed class EsmsTests : IAsyncLifetime
     public async Task MoWithABadSign_IsRefused_AndNothingIsStored()
     {
         await StartServiceAsync(twoWay: true);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         await InviteAsync(phone);
 
         using var response = await MoAsync("84" + phone[1..], "5", "mo-forged", sign: EsmsSignature.Compute(FakeEsms.CpId, "mo-forged", "1", "20261120101500", FakeEsms.PrivateKey));
@@ -196,7 +187,7 @@ public sealed class EsmsTests : IAsyncLifetime
     {
         await StartServiceAsync();
         _esms.HangNext();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         Assert.Equal(OutboundState.Pending, (await InvitationMessageAsync(invitationId)).State);
 
@@ -221,7 +212,7 @@ public sealed class EsmsTests : IAsyncLifetime
     {
         await StartServiceAsync();
         _esms.FailNextHttp(500);
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var first = await InvitationMessageAsync(invitationId);
         Assert.Equal(OutboundState.Pending, first.State);
         Assert.Contains("HTTP 500", first.Error, StringComparison.Ordinal);
@@ -240,7 +231,7 @@ public sealed class EsmsTests : IAsyncLifetime
     {
         await StartServiceAsync();
         _esms.FailNext("108");
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         await DispatchAsync();
 
         Assert.Single(_esms.Received);
@@ -255,7 +246,7 @@ public sealed class EsmsTests : IAsyncLifetime
     {
         await StartServiceAsync();
         _esms.FailNext("101");
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         await DispatchAsync();
 
         Assert.Single(_esms.Received);
@@ -271,7 +262,7 @@ public sealed class EsmsTests : IAsyncLifetime
     public async Task CallbackOnAWrongSecretPath_IsAnsweredLikeAnUnknownAddress_AndNothingIsStored()
     {
         await StartServiceAsync();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         var message = await InvitationMessageAsync(invitationId);
 

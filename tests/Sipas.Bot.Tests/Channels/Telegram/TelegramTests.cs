@@ -55,7 +55,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task DeepLink_BindsTheChat_AndTheWholeSurveyIsAnsweredWithButtons()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var invitation = await InvitationMessageAsync(invitationId, SimulatorChannel.ProviderName);
         var code = await CodeAsync(invitationId);
         Assert.Equal($"https://t.me/{FakeTelegram.BotUsername}?start={code}", invitation.Data["telegram_link"]);
@@ -96,7 +96,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task ChatAlreadyBound_NextInvitationGoesStraightToTheChat()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         await OpenChatAsync(phone, Chat);
         await AnswerAllAsync(Chat);
         var sentBefore = _telegram.SentTo(Chat).Count;
@@ -117,7 +117,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task SameUpdateDeliveredTwice_IsAnsweredOnce()
     {
-        var invitationId = await OpenChatAsync(NewPhone(), Chat);
+        var invitationId = await OpenChatAsync(Fixtures.NewPhone(), Chat);
         var press = CallbackUpdate(Chat, _telegram.SentTo(Chat)[^1], "4");
 
         using (var first = await PostUpdateAsync(press))
@@ -189,7 +189,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task BotBlockedByTheCitizen_RecordsATelegramOptOut_AndFallsBackToTheNextProvider()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         await OpenChatAsync(phone, Chat);
         await AnswerAllAsync(Chat);
         var sentBefore = _telegram.SentTo(Chat).Count;
@@ -213,7 +213,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task TooManyRequests_WaitsForRetryAfter_WithoutSendingAgain()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         _telegram.FailNext(HttpStatusCode.TooManyRequests, "Too Many Requests: retry after 30", retryAfter: 30);
         var before = DateTimeOffset.UtcNow;
 
@@ -243,7 +243,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task ServerError_IsRetried_AndTheChatGetsOneMessage()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         await OpenChatAsync(phone, Chat);
         await AnswerAllAsync(Chat);
         var sentBefore = _telegram.SentTo(Chat).Count;
@@ -267,7 +267,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task NoAnswerInTime_IsMarkedUnknown_AndNeverSentAgain()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         await OpenChatAsync(phone, Chat);
         await AnswerAllAsync(Chat);
         var sentBefore = _telegram.SentTo(Chat).Count;
@@ -285,7 +285,7 @@ public sealed class TelegramTests : IAsyncLifetime
     [Fact]
     public async Task RevokedToken_PausesTelegram_AndTheInvitationFallsBack()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         await OpenChatAsync(phone, Chat);
         await AnswerAllAsync(Chat);
         _telegram.FailNext(HttpStatusCode.Unauthorized, "Unauthorized");
@@ -348,20 +348,11 @@ public sealed class TelegramTests : IAsyncLifetime
         Assert.Empty(_telegram.CallsOf("sendMessage"));
     }
 
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
     private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
-    private Task<int> DispatchAsync() => _factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+    private Task<int> DispatchAsync() => _factory.DispatchAsync();
 
-    private async Task<Guid> InviteAsync(string phone)
-    {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
-        await DispatchAsync();
-        return id;
-    }
+    private Task<Guid> InviteAsync(string phone) => _factory.InviteAsync(_client, phone);
 
     private async Task<string> CodeAsync(Guid invitationId)
     {

@@ -58,27 +58,13 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
         _client = _factory.CreateClient();
     }
 
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
-    private static string E164(string phone) => "+84" + phone[1..];
-
     private SipasDbContext Db() => TestDatabase.Open(_factory!.ConnectionString);
 
-    private async Task<Guid> PostEventAsync(string phone)
-    {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
-    }
+    private Task<Guid> PostEventAsync(string phone) => SipasFactory.PostEventAsync(_client, phone);
 
-    private async Task<Guid> InviteAsync(string phone)
-    {
-        var id = await PostEventAsync(phone);
-        await DispatchAsync();
-        return id;
-    }
+    private Task<Guid> InviteAsync(string phone) => _factory!.InviteAsync(_client, phone);
 
-    private Task<int> DispatchAsync() => _factory!.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+    private Task<int> DispatchAsync() => _factory!.DispatchAsync();
 
     private async Task<Invitation> InvitationAsync(Guid id)
     {
@@ -129,12 +115,12 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task Invitation_GoesOutWithLinkAndStatusCallback_AndTheSignedDeliveredCallbackMovesItToDelivered()
     {
         await StartServiceAsync();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         var sms = Assert.Single(_twilio.Received);
         var invitation = await InvitationAsync(invitationId);
-        Assert.Equal(E164(phone), sms.To);
+        Assert.Equal(Fixtures.E164(phone), sms.To);
         Assert.Contains($"{PublicBaseUrl}/s/{invitation.Code}", sms.Body, StringComparison.Ordinal);
         Assert.Contains("UBND phuong Hoan Kiem", sms.Body, StringComparison.Ordinal);
         Assert.True(sms.Body.All(char.IsAscii), $"GSM-7 text expected, got: {sms.Body}");
@@ -157,7 +143,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task LateSentCallback_AfterDelivered_ChangesNothing_AndRepeatsAreStoredOnce()
     {
         await StartServiceAsync();
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var sid = (await InvitationMessageAsync(invitationId)).ProviderMessageId!;
 
         await PostStatusAsync(sid, "delivered");
@@ -173,7 +159,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task UndeliveredCallback_MarksTheMessageUndelivered_WithTheErrorOnTheInvitation()
     {
         await StartServiceAsync();
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var sid = (await InvitationMessageAsync(invitationId)).ProviderMessageId!;
 
         await PostStatusAsync(sid, "undelivered", "&ErrorCode=30003");
@@ -200,7 +186,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
         }
 
         _twilio.NextSid(sid);
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         Assert.Equal(OutboundState.Accepted, (await InvitationMessageAsync(invitationId)).State);
         await using (var db = Db())
         {
@@ -221,7 +207,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task CallbackSignedForTheInternalUrl_IsRefused_AndNothingIsStored()
     {
         await StartServiceAsync();
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var form = StatusForm((await InvitationMessageAsync(invitationId)).ProviderMessageId!);
 
         using var response = await PostFormAsync(TwilioWebhooks.StatusPath, form, Sign("http://localhost" + TwilioWebhooks.StatusPath, form));
@@ -235,7 +221,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task CallbackWithoutSignature_IsRefused_AndNothingIsStored()
     {
         await StartServiceAsync();
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
 
         using var response = await PostFormAsync(TwilioWebhooks.StatusPath, StatusForm((await InvitationMessageAsync(invitationId)).ProviderMessageId!), withSignature: false);
 
@@ -247,7 +233,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task CallbackWithAFieldAddedAfterSigning_IsRefused_AndNothingIsStored()
     {
         await StartServiceAsync();
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var form = StatusForm((await InvitationMessageAsync(invitationId)).ProviderMessageId!, "undelivered");
         var signature = Sign(PublicBaseUrl + TwilioWebhooks.StatusPath, form);
 
@@ -315,7 +301,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     public async Task SameBatchDispatchedTwiceAtOnce_ReachesTwilioOnce()
     {
         await StartServiceAsync();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await PostEventAsync(phone);
 
         async Task SendDirectlyAsync()
@@ -328,7 +314,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
         await Task.WhenAll(DispatchAsync(), DispatchAsync(), SendDirectlyAsync(), SendDirectlyAsync());
         await DispatchAsync();
 
-        Assert.Single(_twilio.Received, r => r.To == E164(phone));
+        Assert.Single(_twilio.Received, r => r.To == Fixtures.E164(phone));
         Assert.Equal(OutboundState.Accepted, (await InvitationMessageAsync(invitationId)).State);
     }
 
@@ -337,7 +323,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
     {
         await StartServiceAsync();
         _twilio.FailNext(HttpStatusCode.BadRequest, 21610, "Attempt to send to unsubscribed recipient");
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var first = await InviteAsync(phone);
 
         Assert.Equal(OutboundState.Failed, (await InvitationMessageAsync(first)).State);
@@ -350,7 +336,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
 
         var second = await InviteAsync(phone);
 
-        Assert.Single(_twilio.Received, r => r.To == E164(phone));
+        Assert.Single(_twilio.Received, r => r.To == Fixtures.E164(phone));
         var skipped = await InvitationAsync(second);
         Assert.Equal(InvitationState.Skipped, skipped.State);
         Assert.Equal(SkipReason.NoChannel, skipped.SkipReason);
@@ -366,7 +352,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
             ["Channels:Routing:Default:1"] = "simulator",
         });
         _twilio.FailNext(HttpStatusCode.Unauthorized, 20003, "Authenticate");
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         await using var db = Db();
@@ -378,7 +364,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
         Assert.Contains((await InvitationAsync(invitationId)).State, new[] { InvitationState.Sent, InvitationState.Delivered });
 
         // While paused, the next invitation goes straight to the simulator: Twilio is not called again.
-        await InviteAsync(NewPhone());
+        await InviteAsync(Fixtures.NewPhone());
         Assert.Single(_twilio.Received);
     }
 }

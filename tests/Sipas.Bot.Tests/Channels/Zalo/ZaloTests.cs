@@ -55,22 +55,13 @@ public sealed class ZaloTests : IAsyncLifetime
         await _zalo.DisposeAsync();
     }
 
-    private static string NewPhone() => "091" + Random.Shared.Next(1_000_000, 9_999_999);
-
     private static string ZaloPhone(string phone) => "84" + phone[1..];
 
     private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
-    private async Task<Guid> InviteAsync(string phone)
-    {
-        using var response = await OneStopClient.PostAsync(_client, Fixtures.ResultReturned(phone: phone).ToJsonString());
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        var id = Guid.Parse((string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["invitationId"]!);
-        await DispatchAsync();
-        return id;
-    }
+    private Task<Guid> InviteAsync(string phone) => _factory.InviteAsync(_client, phone);
 
-    private Task<int> DispatchAsync() => _factory.Services.GetRequiredService<InvitationDispatcher>().DispatchDueAsync(CancellationToken.None);
+    private Task<int> DispatchAsync() => _factory.DispatchAsync();
 
     private async Task<OutboundMessage> MessageAsync(Guid invitationId, string provider)
     {
@@ -148,7 +139,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task Invitation_GoesOutAsZnsTemplate_ThenASignedRatingWebhook_RecordsTheResponse_AndCompletesTheInvitation()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         var sent = Assert.Single(_zalo.Templates, t => t.Phone == ZaloPhone(phone));
@@ -189,7 +180,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task SameRatingWebhookTwice_IsStoredOnce_AndRecordsOneResponse()
     {
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         var message = await MessageAsync(invitationId, ZaloZnsChannel.ProviderName);
         var body = Feedback(message.ProviderMessageId!, message.Id.ToString("N"), 5, "");
@@ -211,7 +202,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task FixtureRatingWebhook_WithItsOwnSignatureHeader_IsRecordedOnTheInvitationItsTrackingIdNames()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         await using (var db = Db())
         {
             // The fixture's tracking_id is a survey code (as a template sent by another tool would carry it).
@@ -233,7 +224,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task Reconciliation_RecordsARatingTheWebhookMissed_OnceOverTwoRuns()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var message = await MessageAsync(invitationId, ZaloZnsChannel.ProviderName);
         var submitted = DateTimeOffset.UtcNow.AddMinutes(-3);
         _zalo.AddRating(message.ProviderMessageId!, message.Id.ToString("N"), 3, ["Nhân viên nhiệt tình"], "", submitted);
@@ -257,7 +248,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task WebhookAndReconciliation_RecordingTheSameRatingAtOnce_MakeOneResponse()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var message = await MessageAsync(invitationId, ZaloZnsChannel.ProviderName);
         var rating = new ZaloRating(message.ProviderMessageId, message.Id.ToString("N"), 5, ["Nhân viên nhiệt tình"], "Tốt", DateTimeOffset.UtcNow);
 
@@ -277,7 +268,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task RatingOutOfRange_IsIgnored_AndRecordsNothing()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var message = await MessageAsync(invitationId, ZaloZnsChannel.ProviderName);
 
         using var answer = await PostSignedAsync(Feedback(message.ProviderMessageId!, message.Id.ToString("N"), 7, "?"));
@@ -299,7 +290,7 @@ public sealed class ZaloTests : IAsyncLifetime
     public async Task NoZaloAccount_FallsBackToTheNextProvider()
     {
         _zalo.FailNext(-118);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         Assert.Single(_zalo.Templates, t => t.Phone == ZaloPhone(phone));
@@ -316,7 +307,7 @@ public sealed class ZaloTests : IAsyncLifetime
     public async Task NightBan_WaitsUntilAfterSixInTheMorning_ThenSendsOnce()
     {
         _zalo.FailNext(-133);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
 
         var waiting = await MessageAsync(invitationId, ZaloZnsChannel.ProviderName);
@@ -352,11 +343,11 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task RejectedAccessToken_IsRefreshedOnce_ThenTheMessageGoesOutWithTheNewToken()
     {
-        await InviteAsync(NewPhone());
+        await InviteAsync(Fixtures.NewPhone());
         var refreshesBefore = _zalo.Refreshes;
         var refusedBefore = _zalo.RefusedRefreshes;
         _zalo.FailNext(-124);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
 
         var invitationId = await InviteAsync(phone);
         await DispatchAsync();
@@ -375,7 +366,7 @@ public sealed class ZaloTests : IAsyncLifetime
     public async Task ServerError_IsRetried_AndZaloGetsTheTemplateTwiceNotThrice()
     {
         _zalo.FailNextHttp(HttpStatusCode.BadGateway);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         Assert.Equal(OutboundState.Pending, (await MessageAsync(invitationId, ZaloZnsChannel.ProviderName)).State);
 
@@ -390,7 +381,7 @@ public sealed class ZaloTests : IAsyncLifetime
     public async Task NoAnswerInTime_IsMarkedUnknown_AndNeverSentAgain()
     {
         _zalo.HangNext();
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         var invitationId = await InviteAsync(phone);
         await DispatchAsync();
 
@@ -402,7 +393,7 @@ public sealed class ZaloTests : IAsyncLifetime
     public async Task TemplateNotApproved_PausesZns_AndTheInvitationFallsBack()
     {
         _zalo.FailNext(-131);
-        var phone = NewPhone();
+        var phone = Fixtures.NewPhone();
         try
         {
             var invitationId = await InviteAsync(phone);
@@ -423,7 +414,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task OaChat_InvitationCodeBindsTheUser_TheFirstQuestionGoesToTheOa_AndTheAnswerIsStored()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var invitation = await InvitationAsync(invitationId);
         var userId = "70000000000" + Random.Shared.Next(10_000_000, 99_999_999);
 
@@ -453,7 +444,7 @@ public sealed class ZaloTests : IAsyncLifetime
     [Fact]
     public async Task ZnsDeliveryEvent_MarksTheInvitationDelivered_AtTheDeliveryTime()
     {
-        var invitationId = await InviteAsync(NewPhone());
+        var invitationId = await InviteAsync(Fixtures.NewPhone());
         var message = await MessageAsync(invitationId, ZaloZnsChannel.ProviderName);
         var deliveredAt = DateTimeOffset.UtcNow.AddSeconds(-30);
         var body = new JsonObject
