@@ -28,6 +28,15 @@ public sealed class RecurringJobRegistry(IServiceProvider services)
         _jobs.AddOrUpdate(id, method, cron);
     }
 
+    /// <summary>Removes a recurring job that is no longer wanted (its provider was unconfigured); nothing to do, and no lock, when it is not stored.</summary>
+    public void Remove(string id)
+    {
+        if (_stored.ContainsKey(id))
+        {
+            _jobs.RemoveIfExists(id);
+        }
+    }
+
     private static Dictionary<string, RecurringJobDto> Stored(JobStorage storage)
     {
         using var connection = storage.GetConnection();

@@ -1,4 +1,4 @@
-using Hangfire;
+using Sipas.Scheduler;
 
 namespace Sipas.Bot.Channels.Zalo;
 
@@ -24,25 +24,25 @@ public sealed class ZaloModule : IChannelModule
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapZaloWebhook();
 
-    public void AddRecurringJobs(IRecurringJobManager jobs, IConfiguration configuration)
+    public void AddRecurringJobs(RecurringJobRegistry jobs, IConfiguration configuration)
     {
         var settings = configuration.GetSection(ZaloOptions.Section).Get<ZaloOptions>() ?? new ZaloOptions();
         if (settings.HasAccount)
         {
-            jobs.AddOrUpdate<ZaloTokenRefreshJob>(ZaloTokenRefreshJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/30 * * * *");
+            jobs.Ensure<ZaloTokenRefreshJob>(ZaloTokenRefreshJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/30 * * * *");
         }
         else
         {
-            jobs.RemoveIfExists(ZaloTokenRefreshJob.RecurringJobId);
+            jobs.Remove(ZaloTokenRefreshJob.RecurringJobId);
         }
 
         if (settings.IsZnsConfigured)
         {
-            jobs.AddOrUpdate<ZaloRatingReconciliationJob>(ZaloRatingReconciliationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+            jobs.Ensure<ZaloRatingReconciliationJob>(ZaloRatingReconciliationJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
         }
         else
         {
-            jobs.RemoveIfExists(ZaloRatingReconciliationJob.RecurringJobId);
+            jobs.Remove(ZaloRatingReconciliationJob.RecurringJobId);
         }
     }
 }

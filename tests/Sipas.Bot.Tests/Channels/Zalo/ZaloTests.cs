@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sipas.Bot.Channels;
@@ -135,6 +137,16 @@ public sealed class ZaloTests : IAsyncLifetime
         ["message"] = new JsonObject { ["text"] = text, ["msg_id"] = Guid.NewGuid().ToString("N") },
         ["timestamp"] = Now(),
     }.ToJsonString();
+
+    [Fact]
+    public void ConfiguredZalo_RegistersItsTokenRenewalAndRatingReconciliationJobs_AtStart()
+    {
+        using var connection = _factory.Services.GetRequiredService<JobStorage>().GetConnection();
+        var registered = connection.GetRecurringJobs().Select(job => job.Id).ToList();
+
+        Assert.Contains(ZaloTokenRefreshJob.RecurringJobId, registered);
+        Assert.Contains(ZaloRatingReconciliationJob.RecurringJobId, registered);
+    }
 
     [Fact]
     public async Task Invitation_GoesOutAsZnsTemplate_ThenASignedRatingWebhook_RecordsTheResponse_AndCompletesTheInvitation()
