@@ -93,6 +93,6 @@ public sealed class ContactDirectory(SipasDbContext db, PersonalDataProtector pe
             """,
             ct);
         await db.Conversations.Where(c => c.ContactId == contactId && c.State == ConversationState.Active && (onlyChannel == null || c.Channel == onlyChannel))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null).SetProperty(c => c.UpdatedAt, now), ct);
+            .EndAsync(now, ct);
     }
 }

@@ -233,7 +233,7 @@ public sealed class OutboundMessenger(
                     s => s.SetProperty(m => m.State, OutboundState.Pending)
                         .SetProperty(m => m.Attempts, m => m.Attempts - 1)
                         .SetProperty(m => m.NextAttemptAt, resumeAt)
-                        .SetProperty(m => m.Error, Truncate(configuration.Error))
+                        .SetProperty(m => m.Error, StoredText.Cut(configuration.Error))
                         .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
                     ct);
                 return new Delivery.RetryLater(configuration.Error, resumeAt, ProviderPaused: true);
@@ -247,7 +247,7 @@ public sealed class OutboundMessenger(
                 await sending.ExecuteUpdateAsync(
                     s => s.SetProperty(m => m.State, OutboundState.Pending)
                         .SetProperty(m => m.NextAttemptAt, retryAt)
-                        .SetProperty(m => m.Error, Truncate(error))
+                        .SetProperty(m => m.Error, StoredText.Cut(error))
                         .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
                     ct);
                 return new Delivery.RetryLater(error, retryAt);
@@ -263,7 +263,7 @@ public sealed class OutboundMessenger(
                 logger.LogWarning("Message {MessageId} on {Provider} failed: {Error}", message.Id, message.Provider, failure);
                 await sending.ExecuteUpdateAsync(
                     s => s.SetProperty(m => m.State, OutboundState.Failed)
-                        .SetProperty(m => m.Error, Truncate(failure))
+                        .SetProperty(m => m.Error, StoredText.Cut(failure))
                         .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
                         .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
                     ct);
@@ -308,7 +308,7 @@ public sealed class OutboundMessenger(
     private static Task<int> MarkUnknownAsync(IQueryable<OutboundMessage> messages, string error, CancellationToken ct) =>
         messages.ExecuteUpdateAsync(
             s => s.SetProperty(m => m.State, OutboundState.Unknown)
-                .SetProperty(m => m.Error, Truncate(error))
+                .SetProperty(m => m.Error, StoredText.Cut(error))
                 .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
             ct);
 
@@ -321,7 +321,6 @@ public sealed class OutboundMessenger(
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
 }
 
 /// <summary>What became of one delivery attempt, as the callers (invitation, reminder, chat reply) need to know it.</summary>

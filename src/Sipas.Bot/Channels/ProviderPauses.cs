@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sipas.Data;
+using Sipas.Data.Model;
 using Sipas.Data.Diagnostics;
 
 namespace Sipas.Bot.Channels;
@@ -37,7 +38,7 @@ public sealed class ProviderPauses(IServiceScopeFactory scopes, IOptions<Channel
             var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
             await db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO channel_provider_states (provider, paused_until, pause_reason, updated_at) VALUES ({provider}, {until}, {Truncate(reason)}, {now})
+                INSERT INTO channel_provider_states (provider, paused_until, pause_reason, updated_at) VALUES ({provider}, {until}, {StoredText.Cut(reason)}, {now})
                 ON CONFLICT (provider) DO UPDATE SET paused_until = excluded.paused_until, pause_reason = excluded.pause_reason, updated_at = excluded.updated_at
                 """,
                 ct);
@@ -81,8 +82,6 @@ public sealed class ProviderPauses(IServiceScopeFactory scopes, IOptions<Channel
             .ToDictionaryAsync(p => p.Provider, p => p.PausedUntil!.Value, ct);
         _snapshot = new Snapshot(now, paused);
     }
-
-    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
 
     private sealed record Snapshot(DateTimeOffset ReadAt, IReadOnlyDictionary<string, DateTimeOffset> PausedUntil);
 }

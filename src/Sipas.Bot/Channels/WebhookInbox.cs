@@ -49,7 +49,7 @@ public sealed class WebhookInbox(
         var stored = await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO inbound_events (id, kind, source, external_id, payload_encrypted, payload_sha256, received_at, attempts)
-            VALUES ({id}, {Kind}, {webhook}, {Truncate(eventId, 200)}, {personalData.Encrypt(body)}, {SHA256.HashData(body)}, {now}, 0)
+            VALUES ({id}, {Kind}, {webhook}, {StoredText.Cut(eventId, 200)}, {personalData.Encrypt(body)}, {SHA256.HashData(body)}, {now}, 0)
             ON CONFLICT (kind, source, external_id) DO NOTHING
             """,
             ct);
@@ -64,7 +64,7 @@ public sealed class WebhookInbox(
         await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO inbound_events (id, kind, source, external_id, payload_encrypted, payload_sha256, received_at, attempts, error)
-            VALUES ({Guid.CreateVersion7()}, {RejectedKind}, {webhook}, {Guid.CreateVersion7().ToString("N")}, {personalData.Encrypt(body)}, {SHA256.HashData(body)}, {now}, 0, {Truncate(reason, 1000)})
+            VALUES ({Guid.CreateVersion7()}, {RejectedKind}, {webhook}, {Guid.CreateVersion7().ToString("N")}, {personalData.Encrypt(body)}, {SHA256.HashData(body)}, {now}, 0, {StoredText.Cut(reason)})
             """,
             ct);
         metrics.WebhookReceived(webhook, "malformed");
@@ -105,7 +105,7 @@ public sealed class WebhookInbox(
                 "Handling {Webhook} event {EventId} failed (attempt {Attempt}){GaveUp}", stored.Source, eventId, stored.Attempts, gaveUp ? "; giving up" : "; it will be tried again");
             await db.InboundEvents.Where(e => e.Id == eventId).ExecuteUpdateAsync(
                 s => s.SetProperty(e => e.ProcessingUntil, time.GetUtcNow() + RetryDelay(stored.Attempts))
-                    .SetProperty(e => e.Error, gaveUp ? Truncate($"Gave up: {ex.Message}", 1000) : null),
+                    .SetProperty(e => e.Error, gaveUp ? StoredText.Cut($"Gave up: {ex.Message}") : null),
                 CancellationToken.None);
             return false;
         }
@@ -132,6 +132,4 @@ public sealed class WebhookInbox(
 
     /// <summary>A receipt that overtook its message is usually ready seconds later; a real fault should not spin.</summary>
     private static TimeSpan RetryDelay(int attempts) => TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(2, Math.Min(attempts, 10))));
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

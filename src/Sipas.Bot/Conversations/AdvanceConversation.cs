@@ -134,7 +134,7 @@ public sealed partial class AdvanceConversation(
         {
             // The citizen chose this invitation here: any other chat of theirs on this channel gives way to it.
             await db.Conversations.Where(c => c.ContactId == invitation.ContactId && c.Channel == message.Channel && c.State == ConversationState.Active && c.InvitationId != invitation.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null).SetProperty(c => c.UpdatedAt, now), ct);
+                .EndAsync(now, ct);
             await db.Database.ExecuteSqlAsync(
                 $"""
                 INSERT INTO conversations (id, invitation_id, channel, provider, contact_id, state, current_position, created_at, updated_at)

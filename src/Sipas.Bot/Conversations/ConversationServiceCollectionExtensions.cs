@@ -10,6 +10,7 @@ public static class ConversationServiceCollectionExtensions
         services.AddSingleton<MessageTemplates>();
         services.AddSingleton<ConversationTexts>();
         services.AddSingleton<SurveyLinks>();
+        services.AddSingleton<InvitationTemplateData>();
         services.AddSingleton<QuestionnaireItems>();
         services.AddScoped<IInvitationSender, SendInvitation>();
         services.AddScoped<IReminderSender, SendReminder>();

@@ -1,12 +1,9 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Sipas.Bot.Channels;
 using Sipas.Data;
 using Sipas.Data.Model;
 using Sipas.Scheduler.Invitations;
-using Sipas.Scheduler.Policy;
-using Microsoft.Extensions.Options;
 
 namespace Sipas.Bot.Conversations;
 
@@ -25,8 +22,7 @@ public sealed class SendInvitation(
     OutboundMessenger messenger,
     ConversationTexts texts,
     QuestionnaireItems questionnaires,
-    SurveyLinks links,
-    IOptions<SurveyOptions> survey,
+    InvitationTemplateData templateData,
     TimeProvider time) : IInvitationSender
 {
     /// <summary>How long an invitation waits when the citizen still has another survey open on the chosen channel.</summary>
@@ -96,7 +92,7 @@ public sealed class SendInvitation(
     private async Task<OutboundMessage?> ComposeAsync(Invitation invitation, IChannelProvider provider, string address, string key, CancellationToken ct)
     {
         var dossier = invitation.Dossier!;
-        var data = TemplateData(invitation);
+        var data = templateData.For(invitation);
         if (!provider.Capabilities.TwoWay)
         {
             var content = new MessageContent(MessagePurpose.Invitation, texts.LinkInvitation(data), Data: data);
@@ -112,38 +108,6 @@ public sealed class SendInvitation(
         var chat = new MessageContent(
             MessagePurpose.Invitation, texts.Invitation(dossier.Unit!.Name, dossier.Procedure?.Name, items[0], items.Count), ConversationTexts.Choices(items[0]), data);
         return messenger.Compose(provider, address, invitation.ContactId, chat, key, invitation.Id, conversationId);
-    }
-
-    /// <summary>The values every invitation template may use, as plain strings (a Zalo template's parameters are filled from them).</summary>
-    private Dictionary<string, string> TemplateData(Invitation invitation)
-    {
-        var dossier = invitation.Dossier!;
-        var vietnam = TimeZoneInfo.FindSystemTimeZoneById(survey.Value.TimeZone);
-        var expiresAt = TimeZoneInfo.ConvertTime(invitation.ExpiresAt ?? time.GetUtcNow() + survey.Value.ExpireAfter, vietnam);
-        var data = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["unit_name"] = dossier.Unit!.Name,
-            ["dossier_code"] = dossier.Code,
-            ["returned_at"] = TimeZoneInfo.ConvertTime(dossier.ReturnedAt, vietnam).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
-            ["expires_at"] = expiresAt.ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture),
-            ["survey_code"] = invitation.Code,
-        };
-        if (dossier.Procedure?.Name is { } procedure)
-        {
-            data["procedure_name"] = procedure;
-        }
-
-        if (links.WebForm(invitation.Code) is { } link)
-        {
-            data["link"] = link;
-        }
-
-        if (links.Telegram(invitation.Code) is { } telegram)
-        {
-            data["telegram_link"] = telegram;
-        }
-
-        return data;
     }
 
     /// <summary>
@@ -189,7 +153,7 @@ public sealed class SendInvitation(
     /// <summary>A chat whose first message could not go out on this provider is not left open there.</summary>
     private Task<int> EndConversationAsync(Guid invitationId, IChannelProvider provider, CancellationToken ct) =>
         db.Conversations.Where(c => c.InvitationId == invitationId && c.Provider == provider.Name && c.State == ConversationState.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null), ct);
+            .EndAsync(time.GetUtcNow(), ct);
 
     private async Task CancelPausedAsync(List<(string? Key, DateTimeOffset Until)> paused, IChannelProvider usedInstead, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ namespace Sipas.Bot.Conversations;
 /// or, when the invitation was a link (an SMS), the link again.
 /// </summary>
 public sealed class SendReminder(
-    SipasDbContext db, ChannelRouter router, ContactDirectory contacts, OutboundMessenger messenger, ConversationTexts texts, QuestionnaireItems questionnaires) : IReminderSender
+    SipasDbContext db, ChannelRouter router, ContactDirectory contacts, OutboundMessenger messenger, ConversationTexts texts, QuestionnaireItems questionnaires, InvitationTemplateData templateData) : IReminderSender
 {
     public async Task<bool> SendReminderAsync(Guid invitationId, CancellationToken cancellationToken)
     {
@@ -33,10 +33,7 @@ public sealed class SendReminder(
                 return false;
             }
 
-            var data = invitation.Dossier!.Procedure is null ? new Dictionary<string, string>() : new() { ["procedure_name"] = invitation.Dossier.Procedure.Name };
-            data["unit_name"] = invitation.Dossier.Unit!.Name;
-            data["dossier_code"] = invitation.Dossier.Code;
-            data = await StoredDataAsync(invitationId, data, cancellationToken);
+            var data = templateData.For(invitation);
             content = new MessageContent(MessagePurpose.Reminder, texts.LinkReminder(data), Data: data);
         }
         else if (conversation.CurrentPosition is { } position)
@@ -53,22 +50,5 @@ public sealed class SendReminder(
 
         var message = messenger.Compose(provider, address, invitation.ContactId, content, $"reminder:{invitationId}", invitationId, conversation?.Id);
         return await messenger.StoreAndDeliverAsync(message, cancellationToken) is Delivery.Accepted;
-    }
-
-    /// <summary>The invitation's own template model (its link, its expiry), so the reminder names the same ones.</summary>
-    private async Task<Dictionary<string, string>> StoredDataAsync(Guid invitationId, Dictionary<string, string> fallback, CancellationToken ct)
-    {
-        var sent = await db.OutboundMessages.AsNoTracking()
-            .Where(m => m.InvitationId == invitationId && m.Purpose == MessagePurpose.Invitation && m.State != OutboundState.Failed && m.State != OutboundState.Cancelled)
-            .OrderByDescending(m => m.CreatedAt).Select(m => m.Data).FirstOrDefaultAsync(ct);
-        if (sent is not null)
-        {
-            foreach (var (key, value) in sent)
-            {
-                fallback[key] = value;
-            }
-        }
-
-        return fallback;
     }
 }

@@ -30,7 +30,7 @@ public sealed class ExpireInvitationsJob(SipasDbContext db, SipasMetrics metrics
         var due = db.Invitations.Where(i => i.ExpiresAt < now
             && (i.State == InvitationState.Sent || i.State == InvitationState.Delivered || i.State == InvitationState.Started));
         await db.Conversations.Where(c => c.State == ConversationState.Active && due.Any(i => i.Id == c.InvitationId))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+            .EndAsync(now, cancellationToken);
         // One update per starting state, so each transition is counted as what it is.
         var moves = new List<(InvitationState From, InvitationState To, int Count)>();
         foreach (var (from, to) in Closings)

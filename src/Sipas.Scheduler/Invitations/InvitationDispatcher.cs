@@ -216,7 +216,7 @@ public sealed class InvitationDispatcher(
                         .SetProperty(i => i.Attempts, i => i.Attempts - 1)
                         .SetProperty(i => i.SendStartedAt, (DateTimeOffset?)null)
                         .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, Truncate(deferred.Reason))
+                        .SetProperty(i => i.LastError, StoredText.Cut(deferred.Reason))
                         .SetProperty(i => i.UpdatedAt, now),
                     ct);
                 break;
@@ -225,7 +225,7 @@ public sealed class InvitationDispatcher(
                 await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
                     s => s.SetProperty(i => i.DueAt, retryAt)
                         .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, Truncate(failed.Error))
+                        .SetProperty(i => i.LastError, StoredText.Cut(failed.Error))
                         .SetProperty(i => i.UpdatedAt, now),
                     ct);
                 break;
@@ -234,7 +234,7 @@ public sealed class InvitationDispatcher(
                 var failedNow = await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
                     s => s.SetProperty(i => i.State, InvitationState.Failed)
                         .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, Truncate(failed.Error))
+                        .SetProperty(i => i.LastError, StoredText.Cut(failed.Error))
                         .SetProperty(i => i.UpdatedAt, now),
                     ct);
                 metrics.InvitationMoved(InvitationState.Scheduled, InvitationState.Failed, failedNow);
@@ -256,8 +256,6 @@ public sealed class InvitationDispatcher(
     }
 
     private const string UncertainSend = "The provider call's outcome was lost (timeout or a crash mid-call); the provider offers no idempotency key, so it is not sent again.";
-
-    private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
 
     private sealed record ClaimedInvitation(Guid Id, Guid ContactId, int Attempts, Guid Token, DateTimeOffset ClaimedAt);
 }

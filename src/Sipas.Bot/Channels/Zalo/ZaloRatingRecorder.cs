@@ -149,7 +149,7 @@ public sealed class ZaloRatingRecorder(
 
         // The survey is answered: a chat the citizen had open on it stops asking.
         await db.Conversations.Where(c => c.InvitationId == invitationId && c.State == ConversationState.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ConversationState.Ended).SetProperty(c => c.CurrentPosition, (int?)null).SetProperty(c => c.UpdatedAt, now), ct);
+            .EndAsync(now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (completes)
