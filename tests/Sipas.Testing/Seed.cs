@@ -96,6 +96,7 @@ public sealed class Seed(SipasDbContext db)
             Kind = a.Kind,
             Value = a.Value,
             AnsweredAt = DateTimeOffset.UtcNow,
+            IsLate = late,
         }));
         db.Responses.Add(response);
         await db.SaveChangesAsync();

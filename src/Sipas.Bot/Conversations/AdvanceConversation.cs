@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Sipas.Bot.Channels;
+using Sipas.Bot.Surveys;
 using Sipas.Data;
 using Sipas.Data.Diagnostics;
 using Sipas.Data.Model;
@@ -31,6 +32,7 @@ public sealed partial class AdvanceConversation(
     OutboundMessenger messenger,
     ConversationTexts texts,
     QuestionnaireItems questionnaires,
+    RecordAnswer recordAnswer,
     PersonalDataProtector personalData,
     SipasMetrics metrics,
     TimeProvider time,
@@ -164,7 +166,7 @@ public sealed partial class AdvanceConversation(
 
     private async Task<MessageContent> AnswerAsync(Conversation conversation, string text, DateTimeOffset now, CancellationToken ct)
     {
-        var invitation = await db.WithDossier().SingleAsync(i => i.Id == conversation.InvitationId, ct);
+        var invitation = await recordAnswer.LockAsync(conversation.InvitationId, ct);
         var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
         var item = items.Single(i => i.Position == conversation.CurrentPosition);
         var parsed = ReplyParser.Parse(text, item);
@@ -173,53 +175,20 @@ public sealed partial class AdvanceConversation(
             return new MessageContent(MessagePurpose.Hint, texts.InvalidAnswer(text, item, items.Count), ConversationTexts.Choices(item));
         }
 
-        var response = await db.Responses.SingleOrDefaultAsync(r => r.InvitationId == invitation.Id, ct);
-        if (response is null)
-        {
-            response = new Response
-            {
-                Id = Guid.CreateVersion7(),
-                InvitationId = invitation.Id,
-                QuestionnaireId = invitation.QuestionnaireId,
-                Channel = conversation.Channel,
-                StartedAt = now,
-                IsLate = invitation.ExpiresAt < now,
-            };
-            db.Responses.Add(response);
-        }
-
-        db.Answers.Add(new Answer
-        {
-            Id = Guid.CreateVersion7(),
-            ResponseId = response.Id,
-            ItemCode = item.Code,
-            Kind = parsed.Kind!.Value,
-            Value = parsed.Value,
-            Text = parsed.Text,
-            AnsweredAt = now,
-        });
-
-        invitation.StartedAt ??= now;
-        invitation.UpdatedAt = now;
-        conversation.UpdatedAt = now;
         var next = items.FirstOrDefault(i => i.Position > item.Position);
+        var answer = new ItemAnswer(item.Code, parsed.Kind!.Value, parsed.Value, parsed.Text);
+        await recordAnswer.RecordAsync(invitation, conversation.Channel, [answer], finished: next is null, now, ct);
+        conversation.UpdatedAt = now;
         if (next is not null)
         {
             conversation.CurrentPosition = next.Position;
-            if (invitation.State is InvitationState.Scheduled or InvitationState.Sent or InvitationState.Delivered)
-            {
-                invitation.State = InvitationState.Started;
-            }
-
             return new MessageContent(MessagePurpose.Question, texts.Question(next, items.Count), ConversationTexts.Choices(next));
         }
 
         conversation.CurrentPosition = null;
         conversation.State = ConversationState.Completed;
-        response.CompletedAt = now;
-        invitation.CompletedAt = now;
-        invitation.State = InvitationState.Completed;
-        return new MessageContent(MessagePurpose.Thanks, texts.Thanks(invitation.Dossier!.Unit!.Name));
+        var unitName = await db.Dossiers.Where(d => d.Id == invitation.DossierId).Select(d => d.Unit!.Name).SingleAsync(ct);
+        return new MessageContent(MessagePurpose.Thanks, texts.Thanks(unitName));
     }
 
     /// <summary>The invitation state changes this step is about to save, read from the change tracker so no branch has to report its own.</summary>

@@ -1,3 +1,4 @@
+using Sipas.Bot.Surveys;
 using Sipas.Bot.Templates;
 using Sipas.Scheduler.Invitations;
 
@@ -14,6 +15,7 @@ public static class ConversationServiceCollectionExtensions
         services.AddSingleton<QuestionnaireItems>();
         services.AddScoped<IInvitationSender, SendInvitation>();
         services.AddScoped<IReminderSender, SendReminder>();
+        services.AddScoped<RecordAnswer>();
         services.AddScoped<AdvanceConversation>();
         return services;
     }

@@ -38,10 +38,10 @@ public sealed class IndexQuery(SipasDbContext db)
                    count(*)::int AS valid,
                    count(*) FILTER (WHERE a.value >= {7})::int AS satisfied
             FROM answers a
-            JOIN responses r ON r.id = a.response_id AND NOT r.is_late
+            JOIN responses r ON r.id = a.response_id
             JOIN invitations i ON i.id = r.invitation_id
             JOIN period_dossiers d ON d.id = i.dossier_id
-            WHERE a.kind = {4} AND a.value BETWEEN {5} AND {6}
+            WHERE a.kind = {4} AND a.value BETWEEN {5} AND {6} AND NOT a.is_late
             GROUP BY a.item_code
             """,
             parameters).ToListAsync(ct);
@@ -50,8 +50,8 @@ public sealed class IndexQuery(SipasDbContext db)
             Scope + """
             , overall AS (
                 SELECT r.invitation_id, a.value FROM answers a
-                JOIN responses r ON r.id = a.response_id AND NOT r.is_late
-                WHERE a.item_code = {9} AND a.kind = {4} AND a.value BETWEEN {5} AND {6}
+                JOIN responses r ON r.id = a.response_id
+                WHERE a.item_code = {9} AND a.kind = {4} AND a.value BETWEEN {5} AND {6} AND NOT a.is_late
             )
             SELECT count(*)::int AS events,
                    count(i.sent_at)::int AS invited,

@@ -10,7 +10,7 @@ public sealed class Response
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
 
-    /// <summary>Answered after the invitation expired: kept, not counted.</summary>
+    /// <summary>Begun after the invitation expired: every answer on it is late.</summary>
     public bool IsLate { get; set; }
     public List<Answer> Answers { get; set; } = [];
     public List<ResponseReason> Reasons { get; set; } = [];
@@ -44,6 +44,9 @@ public sealed class Answer
     public int? Value { get; set; }
     public string? Text { get; set; }
     public DateTimeOffset AnsweredAt { get; set; }
+
+    /// <summary>Given after the invitation expired: kept, never counted (sipas-method.md §4).</summary>
+    public bool IsLate { get; set; }
 }
 
 public enum AnswerKind

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Sipas.Bot.Conversations;
+using Sipas.Bot.Surveys;
 using Sipas.Data;
 using Sipas.Data.Diagnostics;
 using Sipas.Data.Model;
@@ -32,13 +33,10 @@ public enum RatingOutcome
 /// locked for the step and responses are unique per invitation, so the same rating seen twice is recorded once.
 /// </summary>
 public sealed class ZaloRatingRecorder(
-    SipasDbContext db, QuestionnaireItems questionnaires, IOptions<ZaloOptions> options, SipasMetrics metrics, TimeProvider time, ILogger<ZaloRatingRecorder> logger)
+    SipasDbContext db, RecordAnswer recordAnswer, QuestionnaireItems questionnaires, IOptions<ZaloOptions> options, SipasMetrics metrics, TimeProvider time, ILogger<ZaloRatingRecorder> logger)
 {
     public const string ReasonSource = "zalo-rating";
     private const int MaxReasonLength = 500;
-    private const int MaxAnswerTextLength = 2000;
-
-    private static readonly InvitationState[] Open = [InvitationState.Scheduled, InvitationState.Sent, InvitationState.Delivered, InvitationState.Started];
 
     public async Task<RatingOutcome> RecordAsync(ZaloRating rating, CancellationToken ct)
     {
@@ -71,36 +69,24 @@ public sealed class ZaloRatingRecorder(
     private async Task<RatingOutcome> RecordAsync(Guid invitationId, ZaloRating rating, int rate, DateTimeOffset submitted, DateTimeOffset now, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var invitation = await db.Invitations.FromSql($"SELECT * FROM invitations WHERE id = {invitationId} FOR UPDATE").SingleAsync(ct);
-        if (await db.Responses.AnyAsync(r => r.InvitationId == invitationId, ct))
+        var invitation = await recordAnswer.LockAsync(invitationId, ct);
+        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
+        List<ItemAnswer> answers = [new(QuestionnaireSeed.OverallItem, AnswerKind.Scale, rate)];
+        var note = Clean(rating.Note ?? "");
+        var comment = items.FirstOrDefault(i => i.Code == QuestionnaireSeed.Dimensions.Comment) ?? items.FirstOrDefault(i => i.Kind == ItemKind.Text);
+        if (note.Length > 0 && comment is not null)
         {
-            await tx.CommitAsync(ct);
-            logger.LogInformation("Invitation {InvitationId} already has a response; the Zalo rating {MsgId} adds nothing", invitationId, rating.MsgId);
-            return RatingOutcome.AlreadyRecorded;
+            answers.Add(new ItemAnswer(comment.Code, AnswerKind.Text, Text: note));
         }
 
-        var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
-        var late = invitation.ExpiresAt is { } expires && submitted > expires;
-        var response = new Response
+        // A rating is a whole response: it finishes one the citizen began in a chat, and adds nothing to a finished one.
+        var recorded = await recordAnswer.RecordAsync(invitation, ChannelKind.Zalo, answers, finished: true, submitted, ct);
+        if (recorded.Outcome == RecordOutcome.AlreadyCompleted)
         {
-            Id = Guid.CreateVersion7(),
-            InvitationId = invitationId,
-            QuestionnaireId = invitation.QuestionnaireId,
-            Channel = ChannelKind.Zalo,
-            StartedAt = submitted,
-            CompletedAt = submitted,
-            IsLate = late,
-        };
-        db.Responses.Add(response);
-        db.Answers.Add(new Answer
-        {
-            Id = Guid.CreateVersion7(),
-            ResponseId = response.Id,
-            ItemCode = QuestionnaireSeed.OverallItem,
-            Kind = AnswerKind.Scale,
-            Value = rate,
-            AnsweredAt = submitted,
-        });
+            await tx.CommitAsync(ct);
+            logger.LogInformation("Invitation {InvitationId} already has a finished response; the Zalo rating {MsgId} adds nothing", invitationId, rating.MsgId);
+            return RatingOutcome.AlreadyRecorded;
+        }
 
         var dimensions = ReasonDimensions();
         foreach (var feedback in rating.Feedbacks.Select(Clean).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal))
@@ -108,43 +94,16 @@ public sealed class ZaloRatingRecorder(
             db.Add(new ResponseReason
             {
                 Id = Guid.CreateVersion7(),
-                ResponseId = response.Id,
+                ResponseId = recorded.Response.Id,
                 Source = ReasonSource,
                 Text = Cut(feedback, MaxReasonLength),
                 Dimension = dimensions.GetValueOrDefault(feedback),
             });
         }
 
-        if (Clean(rating.Note ?? "") is { Length: > 0 } note)
+        if (note.Length > 0 && comment is null)
         {
-            var comment = items.FirstOrDefault(i => i.Code == QuestionnaireSeed.Dimensions.Comment) ?? items.FirstOrDefault(i => i.Kind == ItemKind.Text);
-            if (comment is not null)
-            {
-                db.Answers.Add(new Answer
-                {
-                    Id = Guid.CreateVersion7(),
-                    ResponseId = response.Id,
-                    ItemCode = comment.Code,
-                    Kind = AnswerKind.Text,
-                    Text = Cut(note, MaxAnswerTextLength),
-                    AnsweredAt = submitted,
-                });
-            }
-            else
-            {
-                db.Add(new ResponseReason { Id = Guid.CreateVersion7(), ResponseId = response.Id, Source = ReasonSource, Text = Cut(note, MaxReasonLength) });
-            }
-        }
-
-        var from = invitation.State;
-        invitation.StartedAt ??= submitted;
-        invitation.UpdatedAt = now;
-        // A late rating is kept (IsLate) but does not complete an invitation that has expired.
-        var completes = !late && Open.Contains(from);
-        if (completes)
-        {
-            invitation.State = InvitationState.Completed;
-            invitation.CompletedAt = submitted;
+            db.Add(new ResponseReason { Id = Guid.CreateVersion7(), ResponseId = recorded.Response.Id, Source = ReasonSource, Text = Cut(note, MaxReasonLength) });
         }
 
         // The survey is answered: a chat the citizen had open on it stops asking.
@@ -152,11 +111,12 @@ public sealed class ZaloRatingRecorder(
             .EndAsync(now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        if (completes)
+        if (recorded.Moved)
         {
-            metrics.InvitationMoved(from, InvitationState.Completed);
+            metrics.InvitationMoved(recorded.From, recorded.To);
         }
 
+        var late = recorded.Outcome == RecordOutcome.RecordedLate;
         logger.LogInformation("Zalo rating recorded for invitation {InvitationId}: {Rate} stars, {Reasons} reasons{Late}", invitationId, rate, rating.Feedbacks.Count, late ? " (late)" : "");
         return RatingOutcome.Recorded;
     }

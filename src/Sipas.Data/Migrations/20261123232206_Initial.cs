@@ -473,7 +473,8 @@ namespace Sipas.Data.Migrations
                     kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     value = table.Column<int>(type: "integer", nullable: true),
                     text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    answered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    answered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    is_late = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {

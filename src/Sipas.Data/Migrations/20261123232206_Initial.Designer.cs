@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261123222313_Initial")]
+    [Migration("20261123232206_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -35,6 +35,10 @@ namespace Sipas.Data.Migrations
                     b.Property<DateTimeOffset>("AnsweredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("answered_at");
+
+                    b.Property<bool>("IsLate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_late");
 
                     b.Property<string>("ItemCode")
                         .IsRequired()
