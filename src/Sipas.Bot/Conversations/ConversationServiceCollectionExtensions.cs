@@ -13,7 +13,8 @@ public static class ConversationServiceCollectionExtensions
         services.AddSingleton<SurveyLinks>();
         services.AddSingleton<InvitationTemplateData>();
         services.AddSingleton<QuestionnaireItems>();
-        services.AddScoped<IInvitationSender, SendInvitation>();
+        services.AddScoped<IInvitationSender, InvitationSender>();
+        services.AddScoped<SendInvitation>();
         services.AddScoped<IReminderSender, SendReminder>();
         services.AddScoped<RecordAnswer>();
         services.AddScoped<AdvanceConversation>();

@@ -23,18 +23,16 @@ public sealed class SendInvitation(
     ConversationTexts texts,
     QuestionnaireItems questionnaires,
     InvitationTemplateData templateData,
-    TimeProvider time) : IInvitationSender
+    TimeProvider time)
 {
     /// <summary>How long an invitation waits when the citizen still has another survey open on the chosen channel.</summary>
     public static readonly TimeSpan WaitForOpenSurvey = TimeSpan.FromMinutes(30);
 
-    public async Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+    /// <param name="invitation">Loaded with its dossier (unit, procedure) and contact, as <see cref="InvitationSender"/> prepares it.</param>
+    /// <param name="optedOutOf">The channels the citizen has opted out of (an opt-out of every channel skips the invitation before this).</param>
+    public async Task<SendOutcome> SendAsync(Invitation invitation, IReadOnlyCollection<ChannelKind> optedOutOf, CancellationToken cancellationToken)
     {
-        var invitation = await db.WithDossier().Include(i => i.Contact).AsNoTracking().SingleAsync(i => i.Id == invitationId, cancellationToken);
         var dossier = invitation.Dossier!;
-        var optedOutOf = await db.OptOuts.Where(o => o.ContactId == invitation.ContactId && o.OptedInAt == null && o.OnlyChannel != null)
-            .Select(o => o.OnlyChannel!.Value).ToListAsync(cancellationToken);
-
         var failures = new List<string>();
         var paused = new List<(string? Key, DateTimeOffset Until)>();
         foreach (var provider in router.Candidates(dossier.Unit!.Code, dossier.PreferredChannel).Where(p => !optedOutOf.Contains(p.Channel)))

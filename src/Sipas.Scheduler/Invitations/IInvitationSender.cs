@@ -3,11 +3,19 @@ using Sipas.Data.Model;
 namespace Sipas.Scheduler.Invitations;
 
 /// <summary>
-/// Composes and sends one invitation on a channel. Implemented by the web host (templates, channels, conversations);
-/// it must be idempotent: called again for the same invitation after a crash, it must not send a second message.
+/// Composes and sends invitations on a channel. Implemented by the web host (templates, channels, conversations).
+/// A dispatcher prepares a claimed batch once (what sending needs is read for the whole batch), then sends its
+/// invitations concurrently.
 /// </summary>
 public interface IInvitationSender
 {
+    Task<IPreparedInvitations> PrepareAsync(IReadOnlyCollection<Guid> invitationIds, CancellationToken cancellationToken);
+}
+
+/// <summary>A prepared batch. Sending is idempotent per invitation: called again for the same invitation after a crash, it does not send a second message.</summary>
+public interface IPreparedInvitations
+{
+    /// <summary>Sends one invitation of the batch; safe to call concurrently for different invitations.</summary>
     Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken);
 }
 

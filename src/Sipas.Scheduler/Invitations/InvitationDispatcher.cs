@@ -1,9 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 using Sipas.Data;
 using Sipas.Data.Diagnostics;
 using Sipas.Data.Model;
@@ -53,6 +54,37 @@ public sealed class InvitationDispatcher(
         WHERE state = 'Scheduled' AND attempts >= @max_attempts AND (claimed_until IS NULL OR claimed_until < @now)
         """;
 
+    // One statement records a whole batch's outcomes. The prior states are read under a row lock, so the moves
+    // counted for metrics are the real ones. A sent invitation keeps a later state a quick citizen already gave it
+    // (Started); any other outcome applies only while the invitation is still Scheduled.
+    private const string RecordSql = """
+        WITH outcome AS (
+            SELECT * FROM unnest(@ids, @states, @channels, @providers, @delivered, @due_at, @deferred, @errors, @skip_reasons)
+                AS o(id, state, channel, provider, delivered, due_at, deferred, error, skip_reason)
+        ), prior AS (
+            SELECT i.id, i.state FROM invitations i WHERE i.id = ANY (@ids) ORDER BY i.id FOR UPDATE
+        ), recorded AS (
+            UPDATE invitations i SET
+                state = CASE WHEN p.state = 'Scheduled' AND o.state IS NOT NULL THEN o.state ELSE i.state END,
+                skip_reason = coalesce(o.skip_reason, i.skip_reason),
+                channel = coalesce(o.channel, i.channel),
+                provider = coalesce(o.provider, i.provider),
+                sent_at = CASE WHEN o.channel IS NOT NULL THEN coalesce(i.sent_at, @now) ELSE i.sent_at END,
+                delivered_at = CASE WHEN o.delivered THEN coalesce(i.delivered_at, @now) ELSE i.delivered_at END,
+                expires_at = CASE WHEN o.channel IS NOT NULL THEN coalesce(i.expires_at, @expires_at) ELSE i.expires_at END,
+                due_at = coalesce(o.due_at, i.due_at),
+                attempts = CASE WHEN o.deferred THEN i.attempts - 1 ELSE i.attempts END,
+                send_started_at = CASE WHEN o.deferred THEN NULL ELSE i.send_started_at END,
+                claimed_until = NULL,
+                last_error = o.error,
+                updated_at = @now
+            FROM outcome o JOIN prior p ON p.id = o.id
+            WHERE i.id = o.id AND (o.channel IS NOT NULL OR p.state = 'Scheduled')
+            RETURNING p.state AS from_state, i.state AS to_state
+        )
+        SELECT from_state, to_state, count(*)::int FROM recorded WHERE from_state <> to_state GROUP BY from_state, to_state
+        """;
+
     /// <summary>Sends what is due, batch after batch, until nothing is due or the run time is used up. Returns how many were handled.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken ct)
     {
@@ -69,10 +101,7 @@ public sealed class InvitationDispatcher(
                 break;
             }
 
-            await Parallel.ForEachAsync(
-                batch,
-                new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = ct },
-                async (claimed, token) => await DispatchOneAsync(claimed, token));
+            await DispatchBatchAsync(batch, settings, ct);
             handled += batch.Count;
             if (batch.Count < settings.BatchSize)
             {
@@ -86,6 +115,60 @@ public sealed class InvitationDispatcher(
         }
 
         return handled;
+    }
+
+    /// <summary>
+    /// A batch in four steps: the send policy for all of it (one round trip), the sender's preparation (what sending
+    /// needs, read for the whole batch), the sends (concurrently), and one statement recording every outcome.
+    /// </summary>
+    private async Task DispatchBatchAsync(List<ClaimedInvitation> batch, DispatchOptions settings, CancellationToken ct)
+    {
+        var outcomes = new ConcurrentDictionary<Guid, SendOutcome>();
+        await using var scope = scopes.CreateAsyncScope();
+        var skips = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync([.. batch.Select(c => (c.Id, c.ContactId))], ct);
+        foreach (var (id, reason) in skips)
+        {
+            outcomes[id] = new SendOutcome.Skipped(reason);
+        }
+
+        var toSend = batch.Where(c => !skips.ContainsKey(c.Id)).ToList();
+        if (toSend.Count > 0)
+        {
+            var prepared = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().PrepareAsync([.. toSend.Select(c => c.Id)], ct);
+            await Parallel.ForEachAsync(
+                toSend,
+                new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = ct },
+                async (claimed, token) =>
+                {
+                    if (await SendOneAsync(prepared, claimed, token) is { } outcome)
+                    {
+                        outcomes[claimed.Id] = outcome;
+                    }
+                });
+        }
+
+        failpoints.Hit(Failpoints.AfterInvitationSend);
+        await RecordAsync(batch, outcomes, ct);
+    }
+
+    /// <summary>One send; null when the claim ran out first (whoever holds the row now finishes it).</summary>
+    private async Task<SendOutcome?> SendOneAsync(IPreparedInvitations prepared, ClaimedInvitation claimed, CancellationToken ct)
+    {
+        try
+        {
+            if (!await RenewClaimAsync(claimed, ct))
+            {
+                logger.LogDebug("Invitation {InvitationId}: claim ran out before its turn; left to whoever holds it now", claimed.Id);
+                return null;
+            }
+
+            return await prepared.SendAsync(claimed.Id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Sending invitation {InvitationId} failed unexpectedly", claimed.Id);
+            return new SendOutcome.Failed(ex.GetType().Name + ": " + ex.Message, time.GetUtcNow() + (options.Value.RetryDelay * claimed.Attempts));
+        }
     }
 
     private async Task GiveUpExhaustedAsync(DispatchOptions settings, CancellationToken ct)
@@ -140,122 +223,67 @@ public sealed class InvitationDispatcher(
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private async Task DispatchOneAsync(ClaimedInvitation claimed, CancellationToken ct)
+    /// <summary>Records every outcome of the batch in one statement; an invitation without one (its claim ran out) is left to its new holder.</summary>
+    private async Task RecordAsync(List<ClaimedInvitation> batch, ConcurrentDictionary<Guid, SendOutcome> outcomes, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
-        try
+        var now = time.GetUtcNow();
+        var rows = batch.Where(c => outcomes.ContainsKey(c.Id)).Select(c => RowOf(c, outcomes[c.Id], now)).ToList();
+        if (rows.Count == 0)
         {
-            if (!await RenewClaimAsync(claimed, ct))
-            {
-                logger.LogDebug("Invitation {InvitationId}: claim ran out before its turn; left to whoever holds it now", claimed.Id);
-                return;
-            }
-
-            var skip = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync(claimed.Id, claimed.ContactId, ct);
-            if (skip is { } reason)
-            {
-                await RecordSkippedAsync(db, claimed.Id, reason, ct);
-                return;
-            }
-
-            var outcome = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().SendAsync(claimed.Id, ct);
-            failpoints.Hit(Failpoints.AfterInvitationSend);
-            await RecordAsync(db, claimed, outcome, ct);
+            return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        await using var command = dataSource.CreateCommand(RecordSql);
+        command.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+        command.Parameters.AddWithValue("states", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.State?.ToString()).ToArray());
+        command.Parameters.AddWithValue("channels", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Channel?.ToString()).ToArray());
+        command.Parameters.AddWithValue("providers", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Provider).ToArray());
+        command.Parameters.AddWithValue("delivered", rows.Select(r => r.Delivered).ToArray());
+        command.Parameters.AddWithValue("due_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rows.Select(r => r.DueAt?.UtcDateTime).ToArray());
+        command.Parameters.AddWithValue("deferred", rows.Select(r => r.Deferred).ToArray());
+        command.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Error).ToArray());
+        command.Parameters.AddWithValue("skip_reasons", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.SkipReason?.ToString()).ToArray());
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expires_at", now + survey.Value.ExpireAfter);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
         {
-            logger.LogError(ex, "Sending invitation {InvitationId} failed unexpectedly", claimed.Id);
-            var retryAt = time.GetUtcNow() + (options.Value.RetryDelay * claimed.Attempts);
-            await RecordAsync(db, claimed, new SendOutcome.Failed(ex.GetType().Name + ": " + ex.Message, retryAt), CancellationToken.None);
+            metrics.InvitationMoved(Enum.Parse<InvitationState>(reader.GetString(0)), Enum.Parse<InvitationState>(reader.GetString(1)), reader.GetInt32(2));
         }
     }
 
-    private async Task RecordAsync(SipasDbContext db, ClaimedInvitation claimed, SendOutcome outcome, CancellationToken ct)
+    /// <summary>An outcome as the columns <see cref="RecordSql"/> reads; the log line of each outcome is written here too.</summary>
+    private OutcomeRow RowOf(ClaimedInvitation claimed, SendOutcome outcome, DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
-        var invitation = db.Invitations.Where(i => i.Id == claimed.Id);
         switch (outcome)
         {
-            case SendOutcome.Skipped skipped:
-                await RecordSkippedAsync(db, claimed.Id, skipped.Reason, ct);
-                break;
             case SendOutcome.Sent sent:
-                var expiresAt = now + survey.Value.ExpireAfter;
                 var reached = sent.Delivered ? InvitationState.Delivered : InvitationState.Sent;
-                var moved = await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.State, reached)
-                        .SetProperty(i => i.Channel, sent.Channel)
-                        .SetProperty(i => i.Provider, sent.Provider)
-                        .SetProperty(i => i.SentAt, i => i.SentAt ?? now)
-                        .SetProperty(i => i.DeliveredAt, i => sent.Delivered ? i.DeliveredAt ?? now : i.DeliveredAt)
-                        .SetProperty(i => i.ExpiresAt, i => i.ExpiresAt ?? expiresAt)
-                        .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, sent.Uncertain ? UncertainSend : null)
-                        .SetProperty(i => i.UpdatedAt, now),
-                    ct);
-                if (moved == 0)
-                {
-                    // A quick citizen may already have answered (state Started) before this runs: keep the later state.
-                    await invitation.ExecuteUpdateAsync(
-                        s => s.SetProperty(i => i.Channel, sent.Channel)
-                            .SetProperty(i => i.Provider, sent.Provider)
-                            .SetProperty(i => i.SentAt, i => i.SentAt ?? now)
-                            .SetProperty(i => i.ExpiresAt, i => i.ExpiresAt ?? expiresAt)
-                            .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                            .SetProperty(i => i.UpdatedAt, now),
-                        ct);
-                }
-
-                metrics.InvitationMoved(InvitationState.Scheduled, reached, moved);
-                break;
+                return new OutcomeRow(claimed.Id, reached, sent.Channel, sent.Provider, sent.Delivered, null, false, sent.Uncertain ? UncertainSend : null, null);
+            case SendOutcome.Skipped skipped:
+                logger.LogInformation("Invitation {InvitationId} skipped: {Reason}", claimed.Id, skipped.Reason);
+                return new OutcomeRow(claimed.Id, InvitationState.Skipped, null, null, false, null, false, null, skipped.Reason);
             case SendOutcome.Deferred deferred:
                 logger.LogInformation("Invitation {InvitationId} waits until {Until:O}: {Reason}", claimed.Id, deferred.Until, deferred.Reason);
-                await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.DueAt, deferred.Until)
-                        .SetProperty(i => i.Attempts, i => i.Attempts - 1)
-                        .SetProperty(i => i.SendStartedAt, (DateTimeOffset?)null)
-                        .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, StoredText.Cut(deferred.Reason))
-                        .SetProperty(i => i.UpdatedAt, now),
-                    ct);
-                break;
+                return new OutcomeRow(claimed.Id, null, null, null, false, deferred.Until, true, StoredText.Cut(deferred.Reason), null);
             case SendOutcome.Failed { RetryAt: { } retryAt } failed when claimed.Attempts < options.Value.MaxAttempts:
                 logger.LogWarning("Invitation {InvitationId} attempt {Attempt} failed, retrying at {RetryAt:O}: {Error}", claimed.Id, claimed.Attempts, retryAt, failed.Error);
-                await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.DueAt, retryAt)
-                        .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, StoredText.Cut(failed.Error))
-                        .SetProperty(i => i.UpdatedAt, now),
-                    ct);
-                break;
+                return new OutcomeRow(claimed.Id, null, null, null, false, retryAt, false, StoredText.Cut(failed.Error), null);
             case SendOutcome.Failed failed:
                 logger.LogWarning("Invitation {InvitationId} failed after {Attempt} attempts: {Error}", claimed.Id, claimed.Attempts, failed.Error);
-                var failedNow = await invitation.Where(i => i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
-                    s => s.SetProperty(i => i.State, InvitationState.Failed)
-                        .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                        .SetProperty(i => i.LastError, StoredText.Cut(failed.Error))
-                        .SetProperty(i => i.UpdatedAt, now),
-                    ct);
-                metrics.InvitationMoved(InvitationState.Scheduled, InvitationState.Failed, failedNow);
-                break;
+                return new OutcomeRow(claimed.Id, InvitationState.Failed, null, null, false, null, false, StoredText.Cut(failed.Error), null);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown send outcome.");
         }
-    }
-
-    private async Task RecordSkippedAsync(SipasDbContext db, Guid invitationId, SkipReason reason, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        logger.LogInformation("Invitation {InvitationId} skipped: {Reason}", invitationId, reason);
-        var skipped = await db.Invitations.Where(i => i.Id == invitationId && i.State == InvitationState.Scheduled).ExecuteUpdateAsync(
-            s => s.SetProperty(i => i.State, InvitationState.Skipped)
-                .SetProperty(i => i.SkipReason, reason)
-                .SetProperty(i => i.ClaimedUntil, (DateTimeOffset?)null)
-                .SetProperty(i => i.UpdatedAt, now),
-            ct);
-        metrics.InvitationMoved(InvitationState.Scheduled, InvitationState.Skipped, skipped);
     }
 
     private const string UncertainSend = "The provider call's outcome was lost (timeout or a crash mid-call); the provider offers no idempotency key, so it is not sent again.";
 
     private sealed record ClaimedInvitation(Guid Id, Guid ContactId, int Attempts, Guid Token, DateTimeOffset ClaimedAt);
+
+    /// <param name="State">The state it reaches (from Scheduled); null: it stays Scheduled.</param>
+    /// <param name="DueAt">When it is due again (a retry or a deferral).</param>
+    /// <param name="Deferred">Not tried: the attempt is given back and the contact's reservation released.</param>
+    private sealed record OutcomeRow(
+        Guid Id, InvitationState? State, ChannelKind? Channel, string? Provider, bool Delivered, DateTimeOffset? DueAt, bool Deferred, string? Error, SkipReason? SkipReason);
 }

@@ -96,7 +96,8 @@ public sealed class SendingTests : IAsyncLifetime
         await using (var scope = _factory.Services.CreateAsyncScope())
         {
             // As a re-run of the same batch would, after a crash between the send and its record.
-            Assert.IsType<SendOutcome.Sent>(await scope.ServiceProvider.GetRequiredService<IInvitationSender>().SendAsync(invitationId, CancellationToken.None));
+            var prepared = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().PrepareAsync([invitationId], CancellationToken.None);
+            Assert.IsType<SendOutcome.Sent>(await prepared.SendAsync(invitationId, CancellationToken.None));
         }
 
         await DispatchAsync();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Sipas.Data;
 using Sipas.Data.Model;
@@ -128,6 +129,48 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Single(stored, i => i.State == InvitationState.Delivered);
         Assert.Equal(5, stored.Count(i => i.State == InvitationState.Skipped && i.SkipReason == SkipReason.RecentlySurveyed));
         Assert.Equal(1, seeded.Sum(i => _sender.Count(i.Id)));
+    }
+
+    [Fact]
+    public async Task DispatchersHoldingInvitationsForOnePhoneInDifferentBatches_SendOnlyOne()
+    {
+        var seeded = await SeedAsync(6, _time.GetUtcNow().AddMinutes(-1), phone: _ => "+84987654322");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => DispatcherWithBatchesOf(2).DispatchDueAsync(CancellationToken.None))));
+
+        Assert.Equal(6, runs.Sum());
+        var stored = await LoadAsync(seeded.Select(i => i.Id));
+        Assert.Single(stored, i => i.State == InvitationState.Delivered);
+        Assert.Equal(1, seeded.Sum(i => _sender.Count(i.Id)));
+    }
+
+    [Fact]
+    public async Task InvitationReservedByAnEarlierAttempt_KeepsItsTurn_OverANewerOneForTheSamePhone()
+    {
+        var seeded = await SeedAsync(2, _time.GetUtcNow().AddMinutes(-1), phone: _ => "+84987654323");
+        var retried = seeded.MaxBy(i => i.Id)!;
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            // As a first attempt that failed transiently after its reservation leaves it.
+            await scope.ServiceProvider.GetRequiredService<SipasDbContext>().Invitations.Where(i => i.Id == retried.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.SendStartedAt, _time.GetUtcNow().AddMinutes(-5)).SetProperty(i => i.Attempts, 1));
+        }
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = await LoadAsync(seeded.Select(i => i.Id));
+        Assert.Equal(InvitationState.Delivered, stored.Single(i => i.Id == retried.Id).State);
+        Assert.Equal(SkipReason.RecentlySurveyed, stored.Single(i => i.Id != retried.Id).SkipReason);
+    }
+
+    private InvitationDispatcher DispatcherWithBatchesOf(int size)
+    {
+        var settings = _services.GetRequiredService<IOptions<DispatchOptions>>().Value;
+        var small = new DispatchOptions
+        {
+            BatchSize = size, ClaimLease = settings.ClaimLease, MaxAttempts = settings.MaxAttempts, RetryDelay = settings.RetryDelay, Parallelism = settings.Parallelism,
+        };
+        return ActivatorUtilities.CreateInstance<InvitationDispatcher>(_services, Options.Create(small));
     }
 
     [Fact]
@@ -259,10 +302,17 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
 
         public int Count(Guid id) => _calls.GetValueOrDefault(id);
 
-        public Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+        public Task<IPreparedInvitations> PrepareAsync(IReadOnlyCollection<Guid> invitationIds, CancellationToken cancellationToken) =>
+            Task.FromResult<IPreparedInvitations>(new Batch(this, [.. invitationIds]));
+
+        private sealed class Batch(RecordingSender sender, HashSet<Guid> prepared) : IPreparedInvitations
         {
-            _calls.AddOrUpdate(invitationId, 1, (_, n) => n + 1);
-            return Task.FromResult(Outcome(invitationId));
+            public Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+            {
+                Assert.Contains(invitationId, prepared);
+                sender._calls.AddOrUpdate(invitationId, 1, (_, n) => n + 1);
+                return Task.FromResult(sender.Outcome(invitationId));
+            }
         }
     }
 }

@@ -308,7 +308,8 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
         {
             // As a Hangfire re-run holding the same invitation would, past the claim.
             await using var scope = _factory!.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<IInvitationSender>().SendAsync(invitationId, CancellationToken.None);
+            var prepared = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().PrepareAsync([invitationId], CancellationToken.None);
+            await prepared.SendAsync(invitationId, CancellationToken.None);
         }
 
         await Task.WhenAll(DispatchAsync(), DispatchAsync(), SendDirectlyAsync(), SendDirectlyAsync());
