@@ -27,6 +27,7 @@ public static class ChannelServiceCollectionExtensions
         services.AddSingleton<ChannelRouter>();
         services.AddSingleton<ProviderPauses>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<MessageGroupWrites>();
         services.AddScoped<ContactDirectory>();
         services.AddScoped<MessageReceipts>();
         services.AddScoped<WebhookInbox>();

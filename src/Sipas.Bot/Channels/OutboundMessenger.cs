@@ -25,6 +25,7 @@ public sealed class OutboundMessenger(
     ChannelRouter router,
     ProviderPauses pauses,
     RateLimiter rateLimiter,
+    MessageGroupWrites groupWrites,
     ContactDirectory contacts,
     PersonalDataProtector personalData,
     Failpoints failpoints,
@@ -82,9 +83,14 @@ public sealed class OutboundMessenger(
         return await SendClaimedAsync(message, attempt: 1, ct);
     }
 
-    /// <summary>False when a message with the same key was stored before (this one is not).</summary>
+    /// <summary>False when a message with the same key was stored before (this one is not). A claimed insert goes with concurrent ones in a group.</summary>
     private async Task<bool> InsertAsync(OutboundMessage message, DateTimeOffset? claimedUntil, CancellationToken ct)
     {
+        if (claimedUntil is { } until && await groupWrites.TryInsertClaimedAsync(message, until, ct) is { } inserted)
+        {
+            return inserted;
+        }
+
         var state = claimedUntil is null ? OutboundState.Pending : OutboundState.Sending;
         var attempts = claimedUntil is null ? 0 : 1;
         return await db.Database.ExecuteSqlAsync(
@@ -209,6 +215,9 @@ public sealed class OutboundMessenger(
         var sending = db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending);
         switch (result)
         {
+            case ChannelSendResult.Accepted accepted when await groupWrites.TryRecordAcceptedAsync(message.Id, accepted.ProviderMessageId, accepted.Delivered, now, ct):
+                return new Delivery.Accepted(message.Channel, accepted.Delivered);
+
             case ChannelSendResult.Accepted accepted:
                 await sending.ExecuteUpdateAsync(
                     s => s.SetProperty(m => m.State, accepted.Delivered ? OutboundState.Delivered : OutboundState.Accepted)
