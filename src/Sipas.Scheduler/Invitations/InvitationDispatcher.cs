@@ -15,10 +15,12 @@ namespace Sipas.Scheduler.Invitations;
 /// <summary>
 /// Claims due invitations in batches (FOR UPDATE SKIP LOCKED, with a lease and a claim token) and sends them
 /// concurrently. Many dispatchers, in one process or several, can run at once: each row is claimed by one of them,
-/// and a claim whose dispatcher died runs out and is taken again. Just before each send the dispatcher renews the
-/// row's lease if the claim is still its own, and every provider call is bounded by <c>Messages:SendTimeout</c>,
-/// well inside the lease, so a slow batch never has its rows taken by another dispatcher mid-send. Sending is
-/// idempotent per invitation (one stored message, one provider call), so a retaken row is finished, not sent twice.
+/// and a claim whose dispatcher died runs out and is taken again. The database work is per batch, not per invitation:
+/// the send policy, the sender's preparation and the record of the outcomes are one statement each for the whole
+/// batch. Just before each send the dispatcher renews the row's lease if the claim is still its own, and every
+/// provider call is bounded by <c>Messages:SendTimeout</c>, well inside the lease, so a slow batch never has its rows
+/// taken by another dispatcher mid-send. Sending is idempotent per invitation (one stored message, one provider call),
+/// so a retaken row — or a batch whose outcomes were never recorded because the process died — is finished, not sent twice.
 /// </summary>
 public sealed class InvitationDispatcher(
     NpgsqlDataSource dataSource,

@@ -120,6 +120,48 @@ public sealed class CrashRecoveryTests
             Assert.Equal(0, await db.Conversations.CountAsync()); // an SMS carries the link: no chat is opened on a one-way provider
         }
     }
+
+    [Fact]
+    public async Task KilledAfterABatchWasSentButBeforeItsOutcomesWereRecorded_TheRestartRecordsThemWithoutSendingAgain()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("crash_record");
+        await using (var db = Db(database))
+        {
+            var seed = new Seed(db);
+            await seed.InvitationsAsync(await seed.UnitAsync(), 40, DateTimeOffset.UtcNow.AddMinutes(-1));
+        }
+
+        await using var twilio = await FakeTwilio.StartAsync();
+        var settings = new Dictionary<string, string>(twilio.ServiceSettings())
+        {
+            ["Scheduler__BatchSize"] = "20",
+            ["Scheduler__ClaimLease"] = "00:00:03",
+            ["Messages__SendTimeout"] = "00:00:01",
+        };
+        await using (var doomed = ServiceProcess.Start(database, "worker", new Dictionary<string, string>(settings) { ["Sipas__Failpoints__" + Failpoints.AfterInvitationSend] = "crash" }))
+        {
+            await doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        await using (var db = Db(database))
+        {
+            // The crash window: at least one whole batch handed to Twilio with its messages recorded, its invitations
+            // not (two dispatch jobs may have been sending a batch each when the first reached the failpoint).
+            Assert.InRange(twilio.Received.Count, 20, 40);
+            Assert.Equal(twilio.Received.Count, await db.OutboundMessages.CountAsync(m => m.State == OutboundState.Accepted));
+            Assert.InRange(await db.Invitations.CountAsync(i => i.State == InvitationState.Scheduled), 20, 40);
+        }
+
+        await using var restarted = ServiceProcess.Start(database, "worker", settings);
+        await using (var db = Db(database))
+        {
+            await Eventually.WaitForAsync(
+                () => db.Invitations.CountAsync(i => i.State == InvitationState.Sent), n => n == 40, TimeSpan.FromSeconds(180), "all 40 invitations to be sent");
+        }
+
+        Assert.Equal(40, twilio.Received.Count);
+        Assert.All(twilio.Received.GroupBy(r => r.To), phone => Assert.Single(phone));
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
