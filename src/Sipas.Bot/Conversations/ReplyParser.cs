@@ -67,8 +67,9 @@ public static partial class ReplyParser
     /// <summary>"Không" to "Ông/Bà có góp ý gì thêm không?" means no comment, not a comment that says "không".</summary>
     private static readonly HashSet<string> NoCommentWords = ["khong", "ko", "k", "kh", "khong co", "khong co gi", "khong gop y", "het", "no"];
 
-    /// <summary>Words around an answer that change nothing: "dạ", "tôi", "chấm" before it; "ạ", "nhé", "sao", "điểm" after it.</summary>
-    private static readonly HashSet<string> LeadingFillers = ["da", "vang", "toi", "em", "minh", "chau", "cho", "cham", "chon", "danh gia", "muc"];
+    /// <summary>Words around an answer that change nothing: "dạ", "tôi", "bà", "thấy", "chấm" before it; "ạ", "nhé", "sao", "điểm" after it.</summary>
+    private static readonly HashSet<string> LeadingFillers =
+        ["da", "vang", "toi", "em", "minh", "chau", "con", "ong", "ba", "chu", "anh", "chi", "bac", "thay", "cho", "cham", "chon", "danh gia", "muc"];
     private static readonly HashSet<string> TrailingFillers = ["a", "nhe", "nha", "sao", "diem", "a nhe"];
 
     private static readonly Dictionary<string, int> RatingWords = BuildRatingWords();
@@ -95,7 +96,7 @@ public static partial class ReplyParser
             return new Reply.Help();
         }
 
-        if (SkipWords.Contains(words) || (words.Length == 0 && stars == 0 && withoutStars.Trim('-', '–', '—', ' ').Length == 0 && withoutStars.Length > 0))
+        if (SkipWords.Contains(words) || IsDash(withoutStars))
         {
             return expects is null ? new Reply.Unknown() : new Reply.Skip();
         }
@@ -168,6 +169,9 @@ public static partial class ReplyParser
         return words.Split(' ').Length >= CommentMinimumWords && !NamesARating(words) ? new Reply.LooksLikeComment(Cut(trimmed).Value) : new Reply.Unknown();
     }
 
+    /// <summary>"-" (or a dash of another width) alone: the usual way of leaving a field blank.</summary>
+    private static bool IsDash(string text) => text.Length > 0 && text.Trim('-', '–', '—', ' ').Length == 0;
+
     /// <summary>"4/5" (normalized to "4 5").</summary>
     private static bool OutOfFive(string words, out int value)
     {
@@ -211,32 +215,27 @@ public static partial class ReplyParser
         return count;
     }
 
+    /// <summary>
+    /// Strips the filler words around an answer, trailing ones first so a number word is never taken for a filler
+    /// ("ba sao" is 3 stars, "bà rất hài lòng" is 5).
+    /// </summary>
     private static string WithoutFillers(string words)
     {
-        var changed = true;
-        while (changed)
+        while (true)
         {
-            changed = false;
-            foreach (var filler in LeadingFillers)
+            if (TrailingFillers.FirstOrDefault(f => words.EndsWith(" " + f, StringComparison.Ordinal)) is { } trailing)
             {
-                if (words.StartsWith(filler + " ", StringComparison.Ordinal))
-                {
-                    words = words[(filler.Length + 1)..];
-                    changed = true;
-                }
+                words = words[..^(trailing.Length + 1)];
             }
-
-            foreach (var filler in TrailingFillers)
+            else if (LeadingFillers.FirstOrDefault(f => words.StartsWith(f + " ", StringComparison.Ordinal)) is { } leading)
             {
-                if (words.EndsWith(" " + filler, StringComparison.Ordinal))
-                {
-                    words = words[..^(filler.Length + 1)];
-                    changed = true;
-                }
+                words = words[(leading.Length + 1)..];
+            }
+            else
+            {
+                return words;
             }
         }
-
-        return words;
     }
 
     /// <summary>Every way of saying a rating: digits, number words, and the five answers with their usual abbreviations and negations.</summary>

@@ -42,6 +42,12 @@ public class ReplyParserTests
     [InlineData("rất hài lòng ạ", 5)]
     [InlineData("Tôi rất hài lòng.", 5)]
     [InlineData("r\u0061\u0302\u0301t h\u0061\u0300i l\u006F\u0300ng", 5)] // decomposed (NFD) diacritics, as some keyboards send them
+    [InlineData("Bà rất hài lòng", 5)]
+    [InlineData("tôi thấy hài lòng", 4)]
+    [InlineData("ba sao", 3)]
+    [InlineData("hai sao", 2)]
+    [InlineData("tôi cho 5 điểm", 5)]
+    [InlineData("đánh giá 4 sao nhé", 4)]
     [InlineData("hài lòng", 4)]
     [InlineData("hai long", 4)]
     [InlineData("Hài Lòng", 4)]
