@@ -137,8 +137,13 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         {
             e.HasIndex(c => c.InvitationId).IsUnique();
             // At most one open conversation per contact and channel: a reply is never attributed to another dossier.
-            e.HasIndex(c => new { c.ContactId, c.Channel }).IsUnique().HasFilter("state = 'Active'").HasDatabaseName("ix_conversations_one_active");
+            e.HasIndex(c => new { c.ContactId, c.Channel }, "ix_conversations_one_active").IsUnique().HasFilter("state = 'Active'").HasDatabaseName("ix_conversations_one_active");
             e.Property(c => c.Provider).HasMaxLength(32);
+            // A reply after the end finds the contact's latest conversation on the channel.
+            e.HasIndex(c => new { c.ContactId, c.Channel }, "ix_conversations_contact_channel").HasDatabaseName("ix_conversations_contact_channel");
+            // Conversations are also opened by plain SQL inserts, which leave the count to the database.
+            e.Property(c => c.Misses).HasDefaultValue(0).ValueGeneratedNever();
+            e.Property(c => c.PendingComment).HasMaxLength(Conversation.MaxCommentLength);
             e.HasOne<Invitation>().WithMany().HasForeignKey(c => c.InvitationId).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<Response>(e =>

@@ -95,4 +95,19 @@ public sealed class ContactDirectory(SipasDbContext db, PersonalDataProtector pe
         await db.Conversations.Where(c => c.ContactId == contactId && c.State == ConversationState.Active && (onlyChannel == null || c.Channel == onlyChannel))
             .EndAsync(now, ct);
     }
+
+    /// <summary>
+    /// Opens surveys to the contact again (they said ĐỒNG Ý) on every channel, whichever refusal closed them. The
+    /// refusals stay on record, marked with the time they were lifted. Returns how many were lifted.
+    /// </summary>
+    public Task<int> OptInAsync(Guid contactId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return db.OptOuts.Where(o => o.ContactId == contactId && o.OptedInAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.OptedInAt, now), ct);
+    }
+
+    /// <summary>Whether the contact has refused surveys on every channel or on <paramref name="channel"/>.</summary>
+    public Task<bool> IsOptedOutAsync(Guid contactId, ChannelKind channel, CancellationToken ct) =>
+        db.OptOuts.AnyAsync(o => o.ContactId == contactId && o.OptedInAt == null && (o.OnlyChannel == null || o.OnlyChannel == channel), ct);
 }

@@ -89,7 +89,6 @@ public sealed class SendInvitation(
     /// <summary>The invitation as <paramref name="provider"/> can carry it; null when a chat cannot open because another survey is open there.</summary>
     private async Task<OutboundMessage?> ComposeAsync(Invitation invitation, IChannelProvider provider, string address, string key, CancellationToken ct)
     {
-        var dossier = invitation.Dossier!;
         var data = templateData.For(invitation);
         if (!provider.Capabilities.TwoWay)
         {
@@ -104,7 +103,7 @@ public sealed class SendInvitation(
 
         var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
         var chat = new MessageContent(
-            MessagePurpose.Invitation, texts.Invitation(dossier.Unit!.Name, dossier.Procedure?.Name, items[0], items.Count), ConversationTexts.Choices(items[0]), data);
+            MessagePurpose.Invitation, texts.Invitation(data, items[0], items.Count), ConversationTexts.Choices(items[0]), data);
         return messenger.Compose(provider, address, invitation.ContactId, chat, key, invitation.Id, conversationId);
     }
 

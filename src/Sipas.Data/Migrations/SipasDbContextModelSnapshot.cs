@@ -212,6 +212,16 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("invitation_id");
 
+                    b.Property<int>("Misses")
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("misses");
+
+                    b.Property<string>("PendingComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("pending_comment");
+
                     b.Property<string>("Provider")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -235,7 +245,10 @@ namespace Sipas.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_invitation_id");
 
-                    b.HasIndex("ContactId", "Channel")
+                    b.HasIndex(new[] { "ContactId", "Channel" }, "ix_conversations_contact_channel")
+                        .HasDatabaseName("ix_conversations_contact_channel");
+
+                    b.HasIndex(new[] { "ContactId", "Channel" }, "ix_conversations_one_active")
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_one_active")
                         .HasFilter("state = 'Active'");

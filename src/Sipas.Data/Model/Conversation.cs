@@ -6,6 +6,9 @@ namespace Sipas.Data.Model;
 /// </summary>
 public sealed class Conversation
 {
+    /// <summary>The longest comment kept from a chat, and so the longest one waiting for the citizen's confirmation.</summary>
+    public const int MaxCommentLength = 1000;
+
     public Guid Id { get; set; }
     public Guid InvitationId { get; set; }
     public ChannelKind Channel { get; set; }
@@ -17,6 +20,12 @@ public sealed class Conversation
 
     /// <summary>Position of the item awaiting an answer; null once the conversation has ended.</summary>
     public int? CurrentPosition { get; set; }
+
+    /// <summary>Replies to the waiting item that were not understood; the second one skips the item.</summary>
+    public int Misses { get; set; }
+
+    /// <summary>A reply to a rating question that read like a comment, waiting for the citizen's CÓ/KHÔNG to keep it as their comment.</summary>
+    public string? PendingComment { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -6,6 +6,9 @@ namespace Sipas.Bot.Tests.Support;
 /// <summary>A citizen's phone on the simulated channel, driven through its public JSON API.</summary>
 public sealed class SimulatedPhone(HttpClient client, string phone)
 {
+    /// <summary>The phone number in national form (0912345678).</summary>
+    public string Number => phone;
+
     public async Task<List<(string Direction, string Text)>> MessagesAsync()
     {
         var list = await client.GetFromJsonAsync<JsonArray>($"/api/v1/dev/messages?phone={Uri.EscapeDataString(phone)}");

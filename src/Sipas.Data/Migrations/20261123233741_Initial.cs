@@ -320,6 +320,8 @@ namespace Sipas.Data.Migrations
                     contact_id = table.Column<Guid>(type: "uuid", nullable: false),
                     state = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     current_position = table.Column<int>(type: "integer", nullable: true),
+                    misses = table.Column<int>(type: "integer", nullable: false, defaultValue: 0),
+                    pending_comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -576,6 +578,11 @@ namespace Sipas.Data.Migrations
                 table: "contacts",
                 column: "phone_hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_conversations_contact_channel",
+                table: "conversations",
+                columns: new[] { "contact_id", "channel" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_conversations_invitation_id",

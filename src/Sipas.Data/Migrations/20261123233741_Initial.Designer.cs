@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261123232206_Initial")]
+    [Migration("20261123233741_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -215,6 +215,16 @@ namespace Sipas.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("invitation_id");
 
+                    b.Property<int>("Misses")
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("misses");
+
+                    b.Property<string>("PendingComment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("pending_comment");
+
                     b.Property<string>("Provider")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -238,7 +248,10 @@ namespace Sipas.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_invitation_id");
 
-                    b.HasIndex("ContactId", "Channel")
+                    b.HasIndex(new[] { "ContactId", "Channel" }, "ix_conversations_contact_channel")
+                        .HasDatabaseName("ix_conversations_contact_channel");
+
+                    b.HasIndex(new[] { "ContactId", "Channel" }, "ix_conversations_one_active")
                         .IsUnique()
                         .HasDatabaseName("ix_conversations_one_active")
                         .HasFilter("state = 'Active'");
