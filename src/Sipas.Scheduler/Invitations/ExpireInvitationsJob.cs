@@ -27,16 +27,18 @@ public sealed class ExpireInvitationsJob(SipasDbContext db, SipasMetrics metrics
     {
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var due = db.Invitations.Where(i => i.ExpiresAt < now
-            && (i.State == InvitationState.Sent || i.State == InvitationState.Delivered || i.State == InvitationState.Started));
-        await db.Conversations.Where(c => c.State == ConversationState.Active && due.Any(i => i.Id == c.InvitationId))
-            .EndAsync(now, cancellationToken);
-        // One update per starting state, so each transition is counted as what it is.
+        var due = db.Invitations.Where(i => i.ExpiresAt < now);
+        // One update per starting state, so each transition is counted as what it is. The invitations are updated
+        // before their chats end: every writer locks an invitation before its conversation, so no deadlock.
         var moves = new List<(InvitationState From, InvitationState To, int Count)>();
         foreach (var (from, to) in Closings)
         {
             moves.Add((from, to, await due.Where(i => i.State == from).ExecuteUpdateAsync(s => s.SetProperty(i => i.State, to).SetProperty(i => i.UpdatedAt, now), cancellationToken)));
         }
+
+        var closed = due.Where(i => i.State == InvitationState.Expired || i.State == InvitationState.Partial);
+        await db.Conversations.Where(c => c.State == ConversationState.Active && closed.Any(i => i.Id == c.InvitationId))
+            .EndAsync(now, cancellationToken);
 
         await tx.CommitAsync(cancellationToken);
         moves.ForEach(move => metrics.InvitationMoved(move.From, move.To, move.Count));

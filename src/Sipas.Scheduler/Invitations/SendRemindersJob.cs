@@ -8,7 +8,8 @@ using Sipas.Scheduler.Policy;
 namespace Sipas.Scheduler.Invitations;
 
 /// <summary>
-/// One reminder for an invitation left unanswered for `Survey:ReminderAfter`, sent only inside the allowed hours
+/// One reminder for an invitation left unanswered for `Survey:ReminderAfter` (or a chat left half-answered that long:
+/// the reminder asks the question it waits on), sent only inside the allowed hours
 /// and before the invitation expires. A reminder is claimed (reminded_at set) before it is sent: under a crash the
 /// citizen may miss a reminder, but never gets two.
 /// </summary>
@@ -26,7 +27,8 @@ public sealed class SendRemindersJob(
         UPDATE invitations SET reminded_at = @now, updated_at = @now
         WHERE id IN (
             SELECT id FROM invitations
-            WHERE state IN ('Sent', 'Delivered') AND reminded_at IS NULL AND sent_at <= @answeredBy AND expires_at > @now
+            WHERE reminded_at IS NULL AND expires_at > @now
+              AND (state IN ('Sent', 'Delivered') AND sent_at <= @answeredBy OR state = 'Started' AND updated_at <= @answeredBy)
             ORDER BY sent_at
             LIMIT 100
             FOR UPDATE SKIP LOCKED)

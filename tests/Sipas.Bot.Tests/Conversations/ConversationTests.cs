@@ -177,6 +177,28 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal(3, (await new SimulatedPhone(_client, answered).MessagesAsync()).Count);
     }
 
+    [Fact]
+    public async Task ChatLeftHalfAnsweredForADay_GetsOneReminderOfTheQuestionItWaitsOn()
+    {
+        var number = Fixtures.NewPhone();
+        var invitationId = Guid.Parse(await InviteAsync(number));
+        var phone = new SimulatedPhone(_client, number);
+        await phone.SendAsync("5");
+        await phone.SendAsync("4");
+        await using (var db = Db())
+        {
+            var dayAgo = DateTimeOffset.UtcNow - TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1);
+            await db.Invitations.Where(i => i.Id == invitationId).ExecuteUpdateAsync(s => s.SetProperty(i => i.SentAt, dayAgo).SetProperty(i => i.UpdatedAt, dayAgo));
+        }
+
+        Assert.Equal(1, await RunAsync<SendRemindersJob>(job => job.RunAsync(CancellationToken.None)));
+        Assert.Equal(0, await RunAsync<SendRemindersJob>(job => job.RunAsync(CancellationToken.None)));
+
+        var reminder = (await phone.MessagesAsync())[^1];
+        Assert.StartsWith("Kính nhắc Ông/Bà", reminder.Text, StringComparison.Ordinal);
+        Assert.Contains("Câu 3/7", reminder.Text, StringComparison.Ordinal);
+    }
+
     private async Task<int> RunAsync<TJob>(Func<TJob, Task<int>> run)
         where TJob : notnull
     {

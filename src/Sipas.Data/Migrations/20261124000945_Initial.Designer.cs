@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261123233741_Initial")]
+    [Migration("20261124000945_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
