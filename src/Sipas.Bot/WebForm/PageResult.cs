@@ -9,7 +9,7 @@ namespace Sipas.Bot.WebForm;
 public sealed class PageResult(int status, string html) : IResult
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public int StatusCode => status;
 
