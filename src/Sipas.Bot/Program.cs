@@ -6,6 +6,7 @@ using Sipas.Bot.Http;
 using Sipas.Bot.OneStop;
 using Sipas.Bot.Operations;
 using Sipas.Bot.Results;
+using Sipas.Bot.WebForm;
 using Sipas.Data;
 using Sipas.Scheduler;
 
@@ -28,6 +29,7 @@ builder.Services.AddOneStopEvents(builder.Configuration);
 builder.Services.AddOneStopSources();
 builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddConversations();
+builder.Services.AddWebForm(builder.Configuration);
 builder.Services.AddSipasOperations(builder.Configuration);
 
 await using var app = builder.Build();
@@ -51,6 +53,7 @@ if (role.ServesWeb)
     app.MapOneStopEvents();
     app.MapChannelWebhooks();
     app.MapIndex();
+    app.MapWebForm();
 }
 
 app.MapOperations();
