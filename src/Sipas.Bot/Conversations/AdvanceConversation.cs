@@ -227,7 +227,7 @@ public sealed partial class AdvanceConversation(
         var (invitation, conversation, items, item, now) = turn;
         var answered = await AnsweredItemsAsync(invitation.Id, ct);
         var next = items.FirstOrDefault(i => i.Position > item.Position && !answered.Contains(i.Code));
-        var recorded = await recordAnswer.RecordAsync(invitation, conversation.Channel, [answer], finished: next is null, now, ct);
+        var recorded = await recordAnswer.RecordAsync(invitation, invitation.QuestionnaireId, conversation.Channel, [answer], finished: next is null, now, ct);
         if (await ClosedAsync(turn, recorded, ct) is { } closed)
         {
             return closed;
@@ -251,7 +251,7 @@ public sealed partial class AdvanceConversation(
     private async Task<Step> KeepCommentAsync(Turn turn, string comment, CancellationToken ct)
     {
         var answer = new ItemAnswer(turn.CommentItem!.Code, AnswerKind.Text, Text: comment);
-        var recorded = await recordAnswer.RecordAsync(turn.Invitation, turn.Conversation.Channel, [answer], finished: false, turn.Now, ct);
+        var recorded = await recordAnswer.RecordAsync(turn.Invitation, turn.Invitation.QuestionnaireId, turn.Conversation.Channel, [answer], finished: false, turn.Now, ct);
         return await ClosedAsync(turn, recorded, ct) ?? Ask(turn, texts.CommentKept(), turn.Item);
     }
 
@@ -348,7 +348,7 @@ public sealed partial class AdvanceConversation(
         var kept = false;
         if (answer is not null)
         {
-            var recorded = await recordAnswer.RecordAsync(invitation, channel, [answer], finished: false, now, ct);
+            var recorded = await recordAnswer.RecordAsync(invitation, invitation.QuestionnaireId, channel, [answer], finished: false, now, ct);
             if (recorded.Outcome == RecordOutcome.AlreadyCompleted)
             {
                 return new Step(new MessageContent(MessagePurpose.Reply, texts.AlreadyRecorded()), invitationId, conversationId);

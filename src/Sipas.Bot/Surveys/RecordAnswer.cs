@@ -46,10 +46,11 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
         db.Invitations.FromSql($"SELECT * FROM invitations WHERE id = {invitationId} FOR UPDATE").SingleAsync(ct);
 
     /// <param name="invitation">Locked by <see cref="LockAsync"/> in the caller's open transaction.</param>
+    /// <param name="questionnaireId">The questionnaire the answers come from (`short` in a chat, `full` on the web form); a response already begun keeps its own.</param>
     /// <param name="finished">The citizen has reached the end (the chat's last item, a submitted form, a rating).</param>
     /// <param name="answeredAt">When the citizen answered (a provider's own time where it gives one).</param>
     public async Task<AnswersRecorded> RecordAsync(
-        Invitation invitation, ChannelKind channel, IReadOnlyList<ItemAnswer> answers, bool finished, DateTimeOffset answeredAt, CancellationToken ct)
+        Invitation invitation, Guid questionnaireId, ChannelKind channel, IReadOnlyList<ItemAnswer> answers, bool finished, DateTimeOffset answeredAt, CancellationToken ct)
     {
         var from = invitation.State;
         var response = await db.Responses.Include(r => r.Answers).SingleOrDefaultAsync(r => r.InvitationId == invitation.Id, ct);
@@ -65,7 +66,7 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
             {
                 Id = Guid.CreateVersion7(),
                 InvitationId = invitation.Id,
-                QuestionnaireId = invitation.QuestionnaireId,
+                QuestionnaireId = questionnaireId,
                 Channel = channel,
                 StartedAt = answeredAt,
                 IsLate = late,

@@ -12,14 +12,14 @@ namespace Sipas.Bot.WebForm;
 /// </summary>
 public sealed class SubmitSurvey(SipasDbContext db, RecordAnswer recordAnswer, SipasMetrics metrics, TimeProvider time)
 {
-    public async Task<RecordOutcome> SubmitAsync(Guid invitationId, IReadOnlyList<ItemAnswer> answers, CancellationToken ct)
+    public async Task<RecordOutcome> SubmitAsync(Guid invitationId, Guid questionnaireId, IReadOnlyList<ItemAnswer> answers, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         AnswersRecorded recorded;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var invitation = await recordAnswer.LockAsync(invitationId, ct);
-            recorded = await recordAnswer.RecordAsync(invitation, ChannelKind.Web, answers, finished: true, now, ct);
+            recorded = await recordAnswer.RecordAsync(invitation, questionnaireId, ChannelKind.Web, answers, finished: true, now, ct);
             if (recorded.Outcome != RecordOutcome.AlreadyCompleted)
             {
                 await db.Conversations.Where(c => c.InvitationId == invitationId && c.State == ConversationState.Active).EndAsync(now, ct);

@@ -13,6 +13,10 @@ public enum SurveyStatus
 }
 
 /// <summary>What the form shows and needs about the invitation its code names: who asks, about which dossier, and its state.</summary>
+/// <param name="QuestionnaireId">
+/// The questionnaire the form asks: the `full` one (sipas-method.md §3: `short` in chat, `full` on the web), or, when
+/// the citizen began answering in a chat, that response's own questionnaire, which the form continues.
+/// </param>
 public sealed record SurveyInvitation(
     Guid Id,
     Guid ContactId,
@@ -62,7 +66,7 @@ public sealed class SurveyInvitations(SipasDbContext db, TimeProvider time)
                 i.State,
                 i.ExpiresAt,
                 i.StartedAt,
-                i.QuestionnaireId,
+                db.Responses.Where(r => r.InvitationId == i.Id).Select(r => (Guid?)r.QuestionnaireId).FirstOrDefault() ?? QuestionnaireSeed.FullV1Id,
                 i.Dossier!.Unit!.Name,
                 i.Dossier.Procedure == null ? null : i.Dossier.Procedure.Name,
                 i.Dossier.ReturnedAt,

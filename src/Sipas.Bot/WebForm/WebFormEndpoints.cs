@@ -128,7 +128,7 @@ public static class WebFormEndpoints
             return pages.Form(invitation, items, antiforgery.GetAndStoreTokens(http), answers.Values, answers.Errors);
         }
 
-        return await submit.SubmitAsync(invitation.Id, answers.Answers, ct) switch
+        return await submit.SubmitAsync(invitation.Id, invitation.QuestionnaireId, answers.Answers, ct) switch
         {
             RecordOutcome.AlreadyCompleted => pages.AlreadyRecorded(invitation),
             RecordOutcome.RecordedLate => pages.RecordedLate(invitation),

@@ -48,12 +48,6 @@ public sealed partial class SurveyForm(HttpClient client, string code)
     }
 
     /// <summary>Makes the invitation carry the `full` questionnaire, the one sipas-method.md §3 names for the web.</summary>
-    public static async Task UseFullQuestionnaireAsync(string connectionString, Guid invitationId)
-    {
-        await using var db = TestDatabase.Open(connectionString);
-        await db.Invitations.Where(i => i.Id == invitationId).ExecuteUpdateAsync(s => s.SetProperty(i => i.QuestionnaireId, QuestionnaireSeed.FullV1Id));
-    }
-
     [GeneratedRegex("<input type=\"hidden\" name=\"" + TokenField + "\" value=\"([^\"]+)\">")]
     private static partial Regex TokenInput();
 }

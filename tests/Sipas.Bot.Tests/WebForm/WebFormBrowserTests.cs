@@ -28,13 +28,12 @@ public sealed class WebFormService : IAsyncLifetime
 
     public async Task DisposeAsync() => await Service.DisposeAsync();
 
-    /// <summary>A new invitation carrying the `full` questionnaire; its id, code and phone.</summary>
+    /// <summary>A new invitation (its form asks the `full` questionnaire); its id, code and phone.</summary>
     public async Task<(Guid Id, string Code, string Phone)> InviteAsync()
     {
         var phone = Fixtures.NewPhone();
         using var client = Service.Client();
         var id = await SipasFactory.PostEventAsync(client, phone);
-        await SurveyForm.UseFullQuestionnaireAsync(ConnectionString, id);
         return (id, await SurveyForm.CodeOfAsync(ConnectionString, id), phone);
     }
 }

@@ -33,15 +33,10 @@ public sealed class WebFormTests : IAsyncLifetime
 
     private SipasDbContext Db() => TestDatabase.Open(_factory.ConnectionString);
 
-    /// <summary>An invitation sent on the simulator, carrying the `full` questionnaire; its form.</summary>
-    private async Task<(Guid Id, SurveyForm Form)> InviteAsync(bool full = true)
+    /// <summary>An invitation sent on the simulator; its form (the `full` questionnaire, as nothing was answered in the chat).</summary>
+    private async Task<(Guid Id, SurveyForm Form)> InviteAsync(string? phone = null)
     {
-        var id = await _factory.InviteAsync(_client, Fixtures.NewPhone());
-        if (full)
-        {
-            await SurveyForm.UseFullQuestionnaireAsync(_factory.ConnectionString, id);
-        }
-
+        var id = await _factory.InviteAsync(_client, phone ?? Fixtures.NewPhone());
         return (id, new SurveyForm(_client, await SurveyForm.CodeOfAsync(_factory.ConnectionString, id)));
     }
 
@@ -147,13 +142,16 @@ public sealed class WebFormTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ShortQuestionnaireInvitation_RendersTheQuestionnaireItCarries()
+    public async Task SurveyBegunInTheChat_IsContinuedOnTheForm_InItsShortQuestionnaire_WithTheAnswersGivenSoFar()
     {
-        var (_, form) = await InviteAsync(full: false);
+        var phone = Fixtures.NewPhone();
+        var (_, form) = await InviteAsync(phone);
+        await new SimulatedPhone(_client, phone).SendAsync("4");
 
         var (status, html, _) = await form.OpenAsync();
 
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Matches("name=\"OVERALL\" value=\"4\"[^>]*checked", html);
         Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(html, "<fieldset class=\"q\">"));
         Assert.Contains("name=\"FEEDBACK\" value=\"na\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("ACCESS.1", html, StringComparison.Ordinal);
@@ -171,6 +169,7 @@ public sealed class WebFormTests : IAsyncLifetime
         await using var db = Db();
         var stored = await db.Responses.Include(r => r.Answers).SingleAsync(r => r.InvitationId == id);
         Assert.Equal(ChannelKind.Web, stored.Channel);
+        Assert.Equal(QuestionnaireSeed.FullV1Id, stored.QuestionnaireId);
         Assert.NotNull(stored.CompletedAt);
         var answers = stored.Answers.ToDictionary(a => a.ItemCode);
         Assert.Equal(23, answers.Count);

@@ -80,7 +80,7 @@ public sealed class ZaloRatingRecorder(
         }
 
         // A rating is a whole response: it finishes one the citizen began in a chat, and adds nothing to a finished one.
-        var recorded = await recordAnswer.RecordAsync(invitation, ChannelKind.Zalo, answers, finished: true, submitted, ct);
+        var recorded = await recordAnswer.RecordAsync(invitation, invitation.QuestionnaireId, ChannelKind.Zalo, answers, finished: true, submitted, ct);
         if (recorded.Outcome == RecordOutcome.AlreadyCompleted)
         {
             await tx.CommitAsync(ct);
