@@ -33,21 +33,25 @@ public static class SchedulerServiceCollectionExtensions
         services.AddScoped<ResendPendingMessagesJob>();
         services.AddScoped<ProcessWebhookInboxJob>();
 
+        // The storage is this host's own singleton. Hangfire's default registration hands out the static
+        // JobStorage.Current, which the last host configured in the process sets: two hosts in one process (tests)
+        // would share one storage, and one host's disposal would break the other's.
+        services.AddSingleton<JobStorage>(provider => new PostgreSqlStorage(
+            new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>()),
+            new PostgreSqlStorageOptions
+            {
+                SchemaName = HangfireSchema,
+                PrepareSchemaIfNecessary = true,
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                DistributedLockTimeout = TimeSpan.FromMinutes(2),
+            }));
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                bootstrap => bootstrap.UseConnectionFactory(new DataSourceConnectionFactory(provider.GetRequiredService<NpgsqlDataSource>())),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = HangfireSchema,
-                    PrepareSchemaIfNecessary = true,
-                    UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                    DistributedLockTimeout = TimeSpan.FromMinutes(2),
-                }));
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
 
         if (runJobServer)
         {

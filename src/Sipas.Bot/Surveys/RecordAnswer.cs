@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using Sipas.Data;
 using Sipas.Data.Model;
 
@@ -30,13 +33,32 @@ public sealed record AnswersRecorded(RecordOutcome Outcome, Response Response, I
 /// It finds or starts the invitation's response, keeps one answer per item (a later answer to the same item replaces
 /// the earlier one while the response is open), marks answers given after expiry as late, and moves the invitation
 /// (Started on the first counted answer, Completed when the citizen finishes). A finished response takes nothing more.
-/// It works inside the caller's transaction and change tracker: the caller locks the invitation with
-/// <see cref="LockAsync"/> first (so two answers at once take turns), adds what else belongs to the step, and saves.
+/// It works inside the caller's transaction: the caller locks the invitation with <see cref="LockAsync"/> first (so two
+/// answers at once take turns), adds what else belongs to the step, and saves. The response and its answers are written
+/// at once, in one statement (a form's two dozen answers are one multi-row insert, not two dozen); the invitation's
+/// move is left in the change tracker for the caller's save.
 /// </summary>
 public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
 {
     /// <summary>The longest free text kept for an answer (the column's size).</summary>
     public const int MaxTextLength = 2000;
+
+    // The response is created (when new) or finished (when asked) in the same statement as its answers; the answers'
+    // foreign key is checked at the statement's end, when the new response is there.
+    private const string WriteSql = """
+        WITH created AS (
+            INSERT INTO responses (id, invitation_id, questionnaire_id, channel, started_at, completed_at, is_late)
+            SELECT @response_id, @invitation_id, @questionnaire_id, @channel, @at, CASE WHEN @finished THEN @at END, @late
+            WHERE @create
+        ), finished AS (
+            UPDATE responses SET completed_at = @at WHERE id = @response_id AND @finished AND NOT @create
+        )
+        INSERT INTO answers (id, response_id, item_code, kind, value, text, answered_at, is_late)
+        SELECT a.id, @response_id, a.item_code, a.kind, a.value, a.text, @at, @late
+        FROM unnest(@ids, @item_codes, @kinds, @values, @texts) AS a(id, item_code, kind, value, text)
+        ON CONFLICT (response_id, item_code) DO UPDATE
+            SET kind = excluded.kind, value = excluded.value, text = excluded.text, answered_at = excluded.answered_at, is_late = excluded.is_late
+        """;
 
     private static readonly InvitationState[] NotStarted = [InvitationState.Scheduled, InvitationState.Sent, InvitationState.Delivered];
     private static readonly InvitationState[] Open = [.. NotStarted, InvitationState.Started];
@@ -53,49 +75,29 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
         Invitation invitation, Guid questionnaireId, ChannelKind channel, IReadOnlyList<ItemAnswer> answers, bool finished, DateTimeOffset answeredAt, CancellationToken ct)
     {
         var from = invitation.State;
-        var response = await db.Responses.Include(r => r.Answers).SingleOrDefaultAsync(r => r.InvitationId == invitation.Id, ct);
+        var response = await db.Responses.AsNoTracking().SingleOrDefaultAsync(r => r.InvitationId == invitation.Id, ct);
         if (response?.CompletedAt is not null)
         {
             return new AnswersRecorded(RecordOutcome.AlreadyCompleted, response, from, from);
         }
 
         var late = invitation.ExpiresAt is { } expiresAt && answeredAt > expiresAt;
-        if (response is null)
+        var create = response is null;
+        response ??= new Response
         {
-            response = new Response
-            {
-                Id = Guid.CreateVersion7(),
-                InvitationId = invitation.Id,
-                QuestionnaireId = questionnaireId,
-                Channel = channel,
-                StartedAt = answeredAt,
-                IsLate = late,
-            };
-            db.Responses.Add(response);
-        }
-
-        foreach (var given in answers)
-        {
-            var answer = response.Answers.SingleOrDefault(a => a.ItemCode == given.ItemCode);
-            if (answer is null)
-            {
-                answer = new Answer { Id = Guid.CreateVersion7(), ResponseId = response.Id, ItemCode = given.ItemCode };
-                response.Answers.Add(answer);
-                db.Answers.Add(answer);
-            }
-
-            answer.Kind = given.Kind;
-            answer.Value = given.Value;
-            answer.Text = given.Text is { Length: > MaxTextLength } text ? text[..MaxTextLength] : given.Text;
-            answer.AnsweredAt = answeredAt;
-            answer.IsLate = late;
-        }
-
+            Id = Guid.CreateVersion7(),
+            InvitationId = invitation.Id,
+            QuestionnaireId = questionnaireId,
+            Channel = channel,
+            StartedAt = answeredAt,
+            IsLate = late,
+        };
         if (finished)
         {
             response.CompletedAt = answeredAt;
         }
 
+        await WriteAsync(response, create, answers, finished, late, answeredAt, ct);
         invitation.UpdatedAt = time.GetUtcNow();
         if (!late && Open.Contains(invitation.State))
         {
@@ -112,5 +114,27 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
         }
 
         return new AnswersRecorded(late ? RecordOutcome.RecordedLate : RecordOutcome.Recorded, response, from, invitation.State);
+    }
+
+    private async Task WriteAsync(Response response, bool create, IReadOnlyList<ItemAnswer> answers, bool finished, bool late, DateTimeOffset at, CancellationToken ct)
+    {
+        // The latest answer to an item wins, within one call as across calls.
+        var byItem = answers.GroupBy(a => a.ItemCode, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand(WriteSql, connection) { Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction() };
+        command.Parameters.AddWithValue("response_id", response.Id);
+        command.Parameters.AddWithValue("invitation_id", response.InvitationId);
+        command.Parameters.AddWithValue("questionnaire_id", response.QuestionnaireId);
+        command.Parameters.AddWithValue("channel", response.Channel.ToString());
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("finished", finished);
+        command.Parameters.AddWithValue("create", create);
+        command.Parameters.AddWithValue("late", late);
+        command.Parameters.AddWithValue("ids", byItem.Select(_ => Guid.CreateVersion7()).ToArray());
+        command.Parameters.AddWithValue("item_codes", byItem.Select(a => a.ItemCode).ToArray());
+        command.Parameters.AddWithValue("kinds", byItem.Select(a => a.Kind.ToString()).ToArray());
+        command.Parameters.AddWithValue("values", NpgsqlDbType.Array | NpgsqlDbType.Integer, byItem.Select(a => a.Value).ToArray());
+        command.Parameters.AddWithValue("texts", NpgsqlDbType.Array | NpgsqlDbType.Text, byItem.Select(a => a.Text is { Length: > MaxTextLength } text ? text[..MaxTextLength] : a.Text).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
     }
 }
