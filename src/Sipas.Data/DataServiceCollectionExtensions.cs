@@ -27,7 +27,10 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Auto-prepares the statements every request repeats unless the connection string says otherwise: without it
     /// each pooled connection's reset discards the plans, and PostgreSQL re-plans the inserts and their foreign-key
-    /// checks for every event (BENCHMARKS.md: +45 % ingest throughput, half the database CPU per event).
+    /// checks for every event (BENCHMARKS.md: +45 % ingest throughput, half the database CPU per event). And, unless
+    /// the connection string says otherwise, a connection returned to the pool is not reset: nothing here leaves
+    /// session state behind (locks are transaction-scoped, no SET, no temporary tables), and the reset cost four
+    /// statements per borrowed connection (BENCHMARKS.md, web form).
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -35,6 +38,11 @@ public static class DataServiceCollectionExtensions
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        if (!builder.ConnectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
         return builder.Build();
