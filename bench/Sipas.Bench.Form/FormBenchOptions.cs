@@ -19,7 +19,7 @@ public sealed record FormBenchOptions
 
     public const string Usage = """
         Sipas web-form benchmark: a running Sipas.Bot (role web) on a private durable PostgreSQL with N seeded
-        invitations carrying the `full` questionnaire; measures GET /s/{code} (page views) and full submissions
+        invitations (their form asks the `full` questionnaire); measures GET /s/{code} (page views) and full submissions
         (GET for the anti-forgery token and cookie, then the POST of every answer, answered 303).
 
           --invitations N     invitations seeded; each is submitted once (default 5000)

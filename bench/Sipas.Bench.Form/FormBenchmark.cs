@@ -18,8 +18,8 @@ namespace Sipas.Bench.Form;
 public sealed record FormPhase(string Name, LoadResult Load, LatencyStats Latency, CpuUsage Cpu);
 
 /// <summary>
-/// One run: a private durable PostgreSQL, the service (role web) on it, N invitations seeded with the `full`
-/// questionnaire, then page views of <c>GET /s/{code}</c> and full submissions (GET for the token, POST, 303).
+/// One run: a private durable PostgreSQL, the service (role web) on it, N invitations seeded (their form asks the
+/// `full` questionnaire), then page views of <c>GET /s/{code}</c> and full submissions (GET for the token, POST, 303).
 /// </summary>
 public sealed partial class FormBenchmark(FormBenchOptions options, string commandLine)
 {
@@ -100,19 +100,13 @@ public sealed partial class FormBenchmark(FormBenchOptions options, string comma
         return report;
     }
 
-    /// <summary>Seeds the invitations as ingest would leave them, gives them the web's `full` questionnaire, and returns their codes.</summary>
+    /// <summary>Seeds the invitations as ingest would leave them (the form asks them the `full` questionnaire) and returns their codes.</summary>
     private async Task<string[]> SeedAsync(string connectionString, CancellationToken ct)
     {
         Say($"Seeding {options.Invitations} invitations");
         await new InvitationSeeder(connectionString, PersonalDataProtector.FromBase64(_personalDataKey), _runId).SeedAsync(options.Invitations, options.Units, ct);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        await using (var full = new NpgsqlCommand("UPDATE invitations SET questionnaire_id = $1", connection))
-        {
-            full.Parameters.Add(new NpgsqlParameter { Value = QuestionnaireSeed.FullV1Id });
-            await full.ExecuteNonQueryAsync(ct);
-        }
-
         var codes = new List<string>(options.Invitations);
         await using var list = new NpgsqlCommand("SELECT code FROM invitations ORDER BY id", connection);
         await using var reader = await list.ExecuteReaderAsync(ct);
@@ -258,7 +252,7 @@ public sealed record FormReport(
         md.AppendLine();
         md.AppendLine(c, $"- Machine: {Machine.Describe()}; other load before the run: {BackgroundCores:0.00} cores");
         md.AppendLine(c, $"- {Postgres.Describe()}");
-        md.AppendLine(c, $"- {Options.Invitations} invitations (`full` questionnaire), {Options.Concurrency} concurrent clients, {Options.Warmup} warm-up views");
+        md.AppendLine(c, $"- {Options.Invitations} invitations (the form asks the `full` questionnaire), {Options.Concurrency} concurrent clients, {Options.Warmup} warm-up views");
         md.AppendLine(c, $"- Page weight of the form: **{PageBytes} bytes** (target < {MaxPageBytes}: {(PageBytes < MaxPageBytes ? "met" : "NOT met")})");
         md.AppendLine();
         md.AppendLine("| phase | requests | per second | p50 ms | p90 ms | p99 ms | max ms | slowest second | errors | cores: service / PostgreSQL / client / other | CPU ms per request: service / PostgreSQL | target |");

@@ -32,7 +32,8 @@ public sealed record AnswersRecorded(RecordOutcome Outcome, Response Response, I
 /// The one way answers enter a response, for every channel: the chat, two-way SMS, Zalo's rating and the web form.
 /// It finds or starts the invitation's response, keeps one answer per item (a later answer to the same item replaces
 /// the earlier one while the response is open), marks answers given after expiry as late, and moves the invitation
-/// (Started on the first counted answer, Completed when the citizen finishes). A finished response takes nothing more.
+/// (Started on the first counted answer, Completed when the citizen finishes). A finished response takes nothing more,
+/// and ends the chats still open on the invitation.
 /// It works inside the caller's transaction: the caller locks the invitation with <see cref="LockAsync"/> first (so two
 /// answers at once take turns), adds what else belongs to the step, and saves. The response and its answers are written
 /// at once, in one statement (a form's two dozen answers are one multi-row insert, not two dozen); the invitation's
@@ -44,7 +45,9 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
     public const int MaxTextLength = 2000;
 
     // The response is created (when new) or finished (when asked) in the same statement as its answers; the answers'
-    // foreign key is checked at the statement's end, when the new response is there.
+    // foreign key is checked at the statement's end, when the new response is there. A finished response ends any chat
+    // still open on the invitation (answered on the web or by a Zalo rating, the chat stops asking); a chat that gave
+    // the last answer itself is then saved as Completed by its caller, which holds its row.
     private const string WriteSql = """
         WITH created AS (
             INSERT INTO responses (id, invitation_id, questionnaire_id, channel, started_at, completed_at, is_late)
@@ -52,6 +55,9 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
             WHERE @create
         ), finished AS (
             UPDATE responses SET completed_at = @at WHERE id = @response_id AND @finished AND NOT @create
+        ), chats_ended AS (
+            UPDATE conversations SET state = 'Ended', current_position = NULL, updated_at = @at
+            WHERE invitation_id = @invitation_id AND state = 'Active' AND @finished
         )
         INSERT INTO answers (id, response_id, item_code, kind, value, text, answered_at, is_late)
         SELECT a.id, @response_id, a.item_code, a.kind, a.value, a.text, @at, @late

@@ -6,9 +6,9 @@ using Sipas.Data.Model;
 namespace Sipas.Bot.WebForm;
 
 /// <summary>
-/// Records a submitted form as the invitation's finished response, in one transaction: the invitation locked first
-/// (lock order: invitation, then conversation), the answers through <see cref="RecordAnswer"/>, and a chat the citizen
-/// had open on the same invitation ended, since the survey is answered. A form submitted twice adds nothing the second time.
+/// Records a submitted form as the invitation's finished response, in one transaction: the invitation locked first,
+/// then the answers through <see cref="RecordAnswer"/> (which also ends a chat the citizen had open on the same
+/// invitation, since the survey is answered). A form submitted twice adds nothing the second time.
 /// </summary>
 public sealed class SubmitSurvey(SipasDbContext db, RecordAnswer recordAnswer, SipasMetrics metrics, TimeProvider time)
 {
@@ -22,7 +22,6 @@ public sealed class SubmitSurvey(SipasDbContext db, RecordAnswer recordAnswer, S
             recorded = await recordAnswer.RecordAsync(invitation, questionnaireId, ChannelKind.Web, answers, finished: true, now, ct);
             if (recorded.Outcome != RecordOutcome.AlreadyCompleted)
             {
-                await db.Conversations.Where(c => c.InvitationId == invitationId && c.State == ConversationState.Active).EndAsync(now, ct);
                 await db.SaveChangesAsync(ct);
             }
 

@@ -158,6 +158,25 @@ public sealed class WebFormTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FormSubmitted_WhileAChatWasOpenOnTheSameSurvey_EndsTheChat_WhichThenSaysItIsRecorded()
+    {
+        var phone = new SimulatedPhone(_client, Fixtures.NewPhone());
+        var (id, form) = await InviteAsync(phone.Number);
+        await phone.SendAsync("4");
+
+        using var response = await form.SubmitAsync(new Dictionary<string, string> { ["OVERALL"] = "5" });
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        await using (var db = Db())
+        {
+            Assert.Equal(ConversationState.Ended, (await db.Conversations.SingleAsync(c => c.InvitationId == id)).State);
+            Assert.Equal(5, (await db.Answers.SingleAsync(a => a.ItemCode == "OVERALL" && db.Responses.Any(r => r.Id == a.ResponseId && r.InvitationId == id))).Value);
+        }
+
+        Assert.StartsWith("Ý kiến của Ông/Bà về hồ sơ này đã được ghi nhận", (await phone.SendAsync("3")).Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submission_StoresEveryAnswer_RedirectsToTheThankYouPage_AndCountsInTheIndex()
     {
         var (id, form) = await InviteAsync();

@@ -56,7 +56,7 @@ public sealed class ZaloRatingRecorder(
         var submitted = rating.SubmittedAt ?? now;
         try
         {
-            return await RecordAsync(invitationId, rating, rating.Rate.Value, submitted, now, ct);
+            return await RecordAsync(invitationId, rating, rating.Rate.Value, submitted, ct);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -66,7 +66,7 @@ public sealed class ZaloRatingRecorder(
         }
     }
 
-    private async Task<RatingOutcome> RecordAsync(Guid invitationId, ZaloRating rating, int rate, DateTimeOffset submitted, DateTimeOffset now, CancellationToken ct)
+    private async Task<RatingOutcome> RecordAsync(Guid invitationId, ZaloRating rating, int rate, DateTimeOffset submitted, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var invitation = await recordAnswer.LockAsync(invitationId, ct);
@@ -106,9 +106,6 @@ public sealed class ZaloRatingRecorder(
             db.Add(new ResponseReason { Id = Guid.CreateVersion7(), ResponseId = recorded.Response.Id, Source = ReasonSource, Text = Cut(note, MaxReasonLength) });
         }
 
-        // The survey is answered: a chat the citizen had open on it stops asking.
-        await db.Conversations.Where(c => c.InvitationId == invitationId && c.State == ConversationState.Active)
-            .EndAsync(now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (recorded.Moved)
