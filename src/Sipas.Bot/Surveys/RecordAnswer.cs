@@ -47,14 +47,24 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
     // The response is created (when new) or finished (when asked) in the same statement as its answers; the answers'
     // foreign key is checked at the statement's end, when the new response is there. A finished response ends any chat
     // still open on the invitation (answered on the web or by a Zalo rating, the chat stops asking); a chat that gave
-    // the last answer itself is then saved as Completed by its caller, which holds its row.
-    private const string WriteSql = """
+    // the last answer itself is then saved as Completed by its caller, which holds its row. A new response's answers
+    // are plain inserts; answers to a response begun earlier replace that response's answers to the same items.
+    private const string NewResponseSql = """
         WITH created AS (
             INSERT INTO responses (id, invitation_id, questionnaire_id, channel, started_at, completed_at, is_late)
-            SELECT @response_id, @invitation_id, @questionnaire_id, @channel, @at, CASE WHEN @finished THEN @at END, @late
-            WHERE @create
-        ), finished AS (
-            UPDATE responses SET completed_at = @at WHERE id = @response_id AND @finished AND NOT @create
+            VALUES (@response_id, @invitation_id, @questionnaire_id, @channel, @at, CASE WHEN @finished THEN @at END, @late)
+        ), chats_ended AS (
+            UPDATE conversations SET state = 'Ended', current_position = NULL, updated_at = @at
+            WHERE invitation_id = @invitation_id AND state = 'Active' AND @finished
+        )
+        INSERT INTO answers (id, response_id, item_code, kind, value, text, answered_at, is_late)
+        SELECT a.id, @response_id, a.item_code, a.kind, a.value, a.text, @at, @late
+        FROM unnest(@ids, @item_codes, @kinds, @values, @texts) AS a(id, item_code, kind, value, text)
+        """;
+
+    private const string MoreAnswersSql = """
+        WITH finished AS (
+            UPDATE responses SET completed_at = @at WHERE id = @response_id AND @finished
         ), chats_ended AS (
             UPDATE conversations SET state = 'Ended', current_position = NULL, updated_at = @at
             WHERE invitation_id = @invitation_id AND state = 'Active' AND @finished
@@ -127,14 +137,16 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
         // The latest answer to an item wins, within one call as across calls.
         var byItem = answers.GroupBy(a => a.ItemCode, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand(WriteSql, connection) { Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction() };
+        await using var command = new NpgsqlCommand(create ? NewResponseSql : MoreAnswersSql, connection)
+        {
+            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+        };
         command.Parameters.AddWithValue("response_id", response.Id);
         command.Parameters.AddWithValue("invitation_id", response.InvitationId);
         command.Parameters.AddWithValue("questionnaire_id", response.QuestionnaireId);
         command.Parameters.AddWithValue("channel", response.Channel.ToString());
         command.Parameters.AddWithValue("at", at);
         command.Parameters.AddWithValue("finished", finished);
-        command.Parameters.AddWithValue("create", create);
         command.Parameters.AddWithValue("late", late);
         command.Parameters.AddWithValue("ids", byItem.Select(_ => Guid.CreateVersion7()).ToArray());
         command.Parameters.AddWithValue("item_codes", byItem.Select(a => a.ItemCode).ToArray());
