@@ -49,29 +49,32 @@ public sealed class RecordAnswer(SipasDbContext db, TimeProvider time)
     // still open on the invitation (answered on the web or by a Zalo rating, the chat stops asking); a chat that gave
     // the last answer itself is then saved as Completed by its caller, which holds its row. A new response's answers
     // are plain inserts; answers to a response begun earlier replace that response's answers to the same items.
-    private const string NewResponseSql = """
-        WITH created AS (
-            INSERT INTO responses (id, invitation_id, questionnaire_id, channel, started_at, completed_at, is_late)
-            VALUES (@response_id, @invitation_id, @questionnaire_id, @channel, @at, CASE WHEN @finished THEN @at END, @late)
-        ), chats_ended AS (
+    private const string EndChats = """
+        chats_ended AS (
             UPDATE conversations SET state = 'Ended', current_position = NULL, updated_at = @at
             WHERE invitation_id = @invitation_id AND state = 'Active' AND @finished
         )
+        """;
+
+    private const string InsertAnswers = """
         INSERT INTO answers (id, response_id, item_code, kind, value, text, answered_at, is_late)
         SELECT a.id, @response_id, a.item_code, a.kind, a.value, a.text, @at, @late
         FROM unnest(@ids, @item_codes, @kinds, @values, @texts) AS a(id, item_code, kind, value, text)
         """;
 
-    private const string MoreAnswersSql = """
+    private const string NewResponseSql = $"""
+        WITH created AS (
+            INSERT INTO responses (id, invitation_id, questionnaire_id, channel, started_at, completed_at, is_late)
+            VALUES (@response_id, @invitation_id, @questionnaire_id, @channel, @at, CASE WHEN @finished THEN @at END, @late)
+        ), {EndChats}
+        {InsertAnswers}
+        """;
+
+    private const string MoreAnswersSql = $"""
         WITH finished AS (
             UPDATE responses SET completed_at = @at WHERE id = @response_id AND @finished
-        ), chats_ended AS (
-            UPDATE conversations SET state = 'Ended', current_position = NULL, updated_at = @at
-            WHERE invitation_id = @invitation_id AND state = 'Active' AND @finished
-        )
-        INSERT INTO answers (id, response_id, item_code, kind, value, text, answered_at, is_late)
-        SELECT a.id, @response_id, a.item_code, a.kind, a.value, a.text, @at, @late
-        FROM unnest(@ids, @item_codes, @kinds, @values, @texts) AS a(id, item_code, kind, value, text)
+        ), {EndChats}
+        {InsertAnswers}
         ON CONFLICT (response_id, item_code) DO UPDATE
             SET kind = excluded.kind, value = excluded.value, text = excluded.text, answered_at = excluded.answered_at, is_late = excluded.is_late
         """;

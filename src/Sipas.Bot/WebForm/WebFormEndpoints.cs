@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Sipas.Bot.Channels;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Surveys;
@@ -95,21 +96,13 @@ public static class WebFormEndpoints
         string code, HttpContext http, SurveyInvitations invitations, QuestionnaireItems questionnaires, SipasDbContext db,
         SubmitSurvey submit, IAntiforgery antiforgery, SurveyPages pages, TimeProvider time, CancellationToken ct)
     {
-        var read = await FormBody.ReadAsync(http, ct);
-        if (read.Fields is null)
+        var posted = await ReadPostAsync(code, http, invitations, antiforgery, pages, ct);
+        if (posted.Refusal is { } refusal)
         {
-            return pages.BadPost(read.Status, read.Problem!, code);
+            return refusal;
         }
 
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return pages.Forged(code);
-        }
-
-        if (await invitations.FindAsync(code, ct) is not { } invitation)
-        {
-            return pages.Unknown();
-        }
+        var (fields, invitation) = (posted.Fields!, posted.Invitation!);
 
         if (invitation.StatusAt(time.GetUtcNow()) == SurveyStatus.Answered)
         {
@@ -122,7 +115,7 @@ public static class WebFormEndpoints
         }
 
         var items = await questionnaires.OfAsync(db, invitation.QuestionnaireId, ct);
-        var answers = FormValues.Read(items, read.Fields, AntiforgeryField);
+        var answers = FormValues.Read(items, fields, AntiforgeryField);
         if (!answers.IsValid)
         {
             return pages.Form(invitation, items, antiforgery.GetAndStoreTokens(http), answers.Values, answers.Errors);
@@ -157,23 +150,38 @@ public static class WebFormEndpoints
     private static async Task<PageResult> OptOutAsync(
         string code, HttpContext http, SurveyInvitations invitations, [FromServices] ContactDirectory contacts, IAntiforgery antiforgery, SurveyPages pages, CancellationToken ct)
     {
-        var read = await FormBody.ReadAsync(http, ct);
-        if (read.Fields is null)
+        var posted = await ReadPostAsync(code, http, invitations, antiforgery, pages, ct);
+        if (posted.Refusal is { } refusal)
         {
-            return pages.BadPost(read.Status, read.Problem!, code);
+            return refusal;
         }
 
-        if (!await antiforgery.IsRequestValidAsync(http))
-        {
-            return pages.Forged(code);
-        }
-
-        if (await invitations.FindAsync(code, ct) is not { } invitation)
-        {
-            return pages.Unknown();
-        }
+        var invitation = posted.Invitation!;
 
         await contacts.OptOutAsync(invitation.ContactId, ChannelKind.Web, onlyChannel: null, reason: "web-form", ct);
         return pages.OptedOut(invitation);
     }
+
+    /// <summary>A citizen's post, read and checked in the order every post is: a readable form body, this browser's anti-forgery token, a known code.</summary>
+    private static async Task<PostedForm> ReadPostAsync(
+        string code, HttpContext http, SurveyInvitations invitations, IAntiforgery antiforgery, SurveyPages pages, CancellationToken ct)
+    {
+        var read = await FormBody.ReadAsync(http, ct);
+        if (read.Fields is null)
+        {
+            return new PostedForm(null, null, pages.BadPost(read.Status, read.Problem!, code));
+        }
+
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return new PostedForm(null, null, pages.Forged(code));
+        }
+
+        return await invitations.FindAsync(code, ct) is { } invitation
+            ? new PostedForm(read.Fields, invitation, null)
+            : new PostedForm(null, null, pages.Unknown());
+    }
+
+    /// <summary>The post's fields and its invitation, or the page refusing it.</summary>
+    private sealed record PostedForm(IReadOnlyDictionary<string, StringValues>? Fields, SurveyInvitation? Invitation, PageResult? Refusal);
 }

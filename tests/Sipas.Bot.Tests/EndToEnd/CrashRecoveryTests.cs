@@ -65,21 +65,9 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task KilledBetweenTheProviderCallAndItsRecord_NoCitizenGetsASecondMessage_AndEveryInvitationEndsSent()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("crash_batch");
-        await using (var db = Db(database))
-        {
-            var seed = new Seed(db);
-            await seed.InvitationsAsync(await seed.UnitAsync(), 40, DateTimeOffset.UtcNow.AddMinutes(-1));
-        }
-
+        var database = await FortyDueInvitationsAsync("crash_batch");
         await using var twilio = await FakeTwilio.StartAsync();
-        var settings = new Dictionary<string, string>(twilio.ServiceSettings())
-        {
-            ["Scheduler__BatchSize"] = "20",
-            ["Scheduler__Parallelism"] = "4",
-            ["Scheduler__ClaimLease"] = "00:00:03",
-            ["Messages__SendTimeout"] = "00:00:01",
-        };
+        var settings = new Dictionary<string, string>(WorkerSettings(twilio)) { ["Scheduler__Parallelism"] = "4" };
         await using (var doomed = ServiceProcess.Start(database, "worker", new Dictionary<string, string>(settings) { ["Sipas__Failpoints__" + Failpoints.AfterProviderCall] = "crash@15" }))
         {
             await doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -124,20 +112,9 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task KilledAfterABatchWasSentButBeforeItsOutcomesWereRecorded_TheRestartRecordsThemWithoutSendingAgain()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("crash_record");
-        await using (var db = Db(database))
-        {
-            var seed = new Seed(db);
-            await seed.InvitationsAsync(await seed.UnitAsync(), 40, DateTimeOffset.UtcNow.AddMinutes(-1));
-        }
-
+        var database = await FortyDueInvitationsAsync("crash_record");
         await using var twilio = await FakeTwilio.StartAsync();
-        var settings = new Dictionary<string, string>(twilio.ServiceSettings())
-        {
-            ["Scheduler__BatchSize"] = "20",
-            ["Scheduler__ClaimLease"] = "00:00:03",
-            ["Messages__SendTimeout"] = "00:00:01",
-        };
+        var settings = WorkerSettings(twilio);
         await using (var doomed = ServiceProcess.Start(database, "worker", new Dictionary<string, string>(settings) { ["Sipas__Failpoints__" + Failpoints.AfterInvitationSend] = "crash" }))
         {
             await doomed.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -162,6 +139,23 @@ public sealed class CrashRecoveryTests
         Assert.Equal(40, twilio.Received.Count);
         Assert.All(twilio.Received.GroupBy(r => r.To), phone => Assert.Single(phone));
     }
+
+    private static async Task<string> FortyDueInvitationsAsync(string name)
+    {
+        var database = await TestPostgres.CreateDatabaseAsync(name);
+        await using var db = Db(database);
+        var seed = new Seed(db);
+        await seed.InvitationsAsync(await seed.UnitAsync(), 40, DateTimeOffset.UtcNow.AddMinutes(-1));
+        return database;
+    }
+
+    /// <summary>A worker sending through the fake in batches of 20, with a short claim lease so a dead worker's claims run out quickly.</summary>
+    private static Dictionary<string, string> WorkerSettings(FakeTwilio twilio) => new(twilio.ServiceSettings())
+    {
+        ["Scheduler__BatchSize"] = "20",
+        ["Scheduler__ClaimLease"] = "00:00:03",
+        ["Messages__SendTimeout"] = "00:00:01",
+    };
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
