@@ -24,6 +24,7 @@ await using var database = await SipasDatabase.PrepareAsync(builder.Configuratio
 
 builder.Services.AddSipasProblems();
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
+builder.Services.AddSipasDataProtection();
 builder.Services.AddSipasScheduler(builder.Configuration, runJobServer: role.RunsJobs);
 builder.Services.AddOneStopEvents(builder.Configuration);
 builder.Services.AddOneStopSources();

@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Sipas.Data.Model;
 
 namespace Sipas.Data;
 
-public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : DbContext(options)
+public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<Procedure> Procedures => Set<Procedure>();
@@ -25,6 +26,9 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
     public DbSet<OptOut> OptOuts => Set<OptOut>();
     public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
     public DbSet<QuestionnaireItem> QuestionnaireItems => Set<QuestionnaireItem>();
+
+    /// <summary>ASP.NET Core's data-protection keys (they sign the web form's anti-forgery tokens), shared by every instance, encrypted.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -47,7 +47,6 @@ public sealed partial class SurveyForm(HttpClient client, string code)
         return await db.Invitations.Where(i => i.Id == invitationId).Select(i => i.Code).SingleAsync();
     }
 
-    /// <summary>Makes the invitation carry the `full` questionnaire, the one sipas-method.md §3 names for the web.</summary>
     [GeneratedRegex("<input type=\"hidden\" name=\"" + TokenField + "\" value=\"([^\"]+)\">")]
     private static partial Regex TokenInput();
 }

@@ -177,6 +177,32 @@ public sealed class WebFormTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FormOpenedOnOneInstance_IsAcceptedPostedToAnother_WhoseKeysComeSealedFromTheDatabase()
+    {
+        var (id, form) = await InviteAsync();
+        using var first = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        using var opened = await first.GetAsync(form.Path);
+        var cookie = opened.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("sipas-af=", StringComparison.Ordinal));
+        var token = SurveyForm.TokenOf(await opened.Content.ReadAsStringAsync())!;
+
+        await using var other = new SipasFactory(_factory.ConnectionString, SipasFactory.SendAtOnce());
+        using var second = other.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        using var post = new HttpRequestMessage(HttpMethod.Post, form.Path)
+        {
+            Content = new FormUrlEncodedContent([new(SurveyForm.TokenField, token), new("OVERALL", "5")]),
+        };
+        post.Headers.Add("Cookie", cookie);
+        using var response = await second.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        await using var db = Db();
+        Assert.Equal(InvitationState.Completed, (await db.Invitations.SingleAsync(i => i.Id == id)).State);
+        var keys = await db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, xml => Assert.DoesNotContain("masterKey", xml, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Submission_StoresEveryAnswer_RedirectsToTheThankYouPage_AndCountsInTheIndex()
     {
         var (id, form) = await InviteAsync();
