@@ -22,6 +22,11 @@ var role = SipasRole.From(builder.Configuration);
 using var startupLogs = LoggerFactory.Create(logging => logging.AddSipasLogging(builder.Configuration));
 await using var database = await SipasDatabase.PrepareAsync(builder.Configuration, startupLogs.CreateLogger("Sipas.Startup"));
 
+if (!TrustedProxies.TryAdd(builder.Services, builder.Configuration, startupLogs.CreateLogger("Sipas.Startup")))
+{
+    return 1;
+}
+
 builder.Services.AddSipasProblems();
 builder.Services.AddSipasData(database.ConnectionString, database.PersonalData);
 builder.Services.AddSipasDataProtection();
@@ -47,6 +52,7 @@ if (!app.CheckChannels(role))
     return 1;
 }
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (role.ServesWeb)

@@ -234,6 +234,51 @@ public sealed class WebFormBrowserTests(WebFormService web) : IClassFixture<WebF
     }
 
     [Fact]
+    public async Task BehindATrustedProxy_EachCitizenNamedInXForwardedFor_HasABudget_AndOthersCannotPretend()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("web_form_proxy");
+        await using var service = ServiceProcess.Start(database, "web", new Dictionary<string, string>
+        {
+            ["WebForm__RateLimit__PermitsPerMinute"] = "3",
+            ["Sipas__TrustedProxies__0"] = "127.0.0.1",
+        });
+        await service.WaitReadyAsync();
+        using var proxy = From(IPAddress.Parse("127.0.0.1"), service.BaseUrl);
+        using var stranger = From(IPAddress.Parse("127.0.0.2"), service.BaseUrl);
+
+        async Task<HttpStatusCode> GuessAsync(HttpClient client, string forwardedFor)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/s/GUESS00000");
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await GuessAsync(proxy, "203.0.113.7"));
+            // Not a trusted proxy: its header is ignored and the requests spend its own budget.
+            Assert.Equal(HttpStatusCode.NotFound, await GuessAsync(stranger, "203.0.113.8"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(proxy, "203.0.113.7"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await GuessAsync(stranger, "203.0.113.8"));
+        Assert.Equal(HttpStatusCode.NotFound, await GuessAsync(proxy, "203.0.113.8"));
+    }
+
+    [Fact]
+    public async Task TrustedProxyThatIsNotAnAddress_StopsTheStart_NamingIt()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("web_form_bad_proxy");
+        await using var service = ServiceProcess.Start(database, "web", new Dictionary<string, string> { ["Sipas__TrustedProxies__0"] = "proxy.local" });
+
+        await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, service.ExitCode);
+        Assert.Contains("Sipas:TrustedProxies has 'proxy.local'", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HtmlInAChatReply_IsShownAsText_OnTheSimulatorPhone()
     {
         const string Hostile = "<img src=x onerror=\"document.title='pwned'\"><b>đậm</b>";
