@@ -33,7 +33,8 @@ public static class WebFormEndpoints
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "sipas-af";
-            options.Cookie.Path = "/s";
+            // The whole site: the Hangfire dashboard uses the same anti-forgery tokens for its buttons.
+            options.Cookie.Path = "/";
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.FormFieldName = AntiforgeryField;
         });
