@@ -51,29 +51,8 @@ public sealed record DispatchBenchOptions
         """;
 
     /// <summary>Null with <paramref name="error"/> set when the arguments are wrong; null and no error for --help.</summary>
-    public static DispatchBenchOptions? Parse(IReadOnlyList<string> args, out string? error)
-    {
-        error = null;
-        var options = new DispatchBenchOptions();
-        try
-        {
-            for (var i = 0; i < args.Count; i++)
-            {
-                if (args[i] is "-h" or "--help")
-                {
-                    return null;
-                }
-                options = With(options, args[i], BenchCommandLine.Value(args, ref i));
-            }
-            Validate(options);
-            return options;
-        }
-        catch (FormatException e)
-        {
-            error = e.Message;
-            return null;
-        }
-    }
+    public static DispatchBenchOptions? Parse(IReadOnlyList<string> args, out string? error) =>
+        BenchCommandLine.Parse(args, new DispatchBenchOptions(), With, Validate, out error);
 
     private static DispatchBenchOptions With(DispatchBenchOptions o, string name, string value) => name switch
     {

@@ -38,30 +38,14 @@ public sealed record FormBenchOptions
         """;
 
     /// <summary>Null with <paramref name="error"/> set when the arguments are wrong; null and no error for --help.</summary>
-    public static FormBenchOptions? Parse(IReadOnlyList<string> args, out string? error)
+    public static FormBenchOptions? Parse(IReadOnlyList<string> args, out string? error) =>
+        BenchCommandLine.Parse(args, new FormBenchOptions(), With, Validate, out error);
+
+    private static void Validate(FormBenchOptions o)
     {
-        error = null;
-        var options = new FormBenchOptions();
-        try
+        if (o.Invitations is < 1 or > 1_000_000 || o.Views < 1 || o.Concurrency < 1 || o.Warmup < 0 || o.Units < 1)
         {
-            for (var i = 0; i < args.Count; i++)
-            {
-                if (args[i] is "-h" or "--help")
-                {
-                    return null;
-                }
-                options = With(options, args[i], BenchCommandLine.Value(args, ref i));
-            }
-            if (options.Invitations is < 1 or > 1_000_000 || options.Views < 1 || options.Concurrency < 1 || options.Warmup < 0 || options.Units < 1)
-            {
-                throw new FormatException("--invitations must be 1 to 1000000; --views, --concurrency and --units at least 1; --warmup 0 or more.");
-            }
-            return options;
-        }
-        catch (FormatException e)
-        {
-            error = e.Message;
-            return null;
+            throw new FormatException("--invitations must be 1 to 1000000; --views, --concurrency and --units at least 1; --warmup 0 or more.");
         }
     }
 

@@ -44,6 +44,40 @@ public static class BenchCommandLine
         }
     }
 
+    /// <summary>
+    /// Reads <c>--name value</c> pairs into <paramref name="options"/> with <paramref name="with"/> (and value-less flags
+    /// with <paramref name="flag"/>, which returns null for a name that is not a flag), then checks them. Null with
+    /// <paramref name="error"/> set when the arguments are wrong; null and no error for --help.
+    /// </summary>
+    public static TOptions? Parse<TOptions>(
+        IReadOnlyList<string> args, TOptions options, Func<TOptions, string, string, TOptions> with, Action<TOptions> validate, out string? error,
+        Func<TOptions, string, TOptions?>? flag = null)
+        where TOptions : class
+    {
+        error = null;
+        try
+        {
+            for (var i = 0; i < args.Count; i++)
+            {
+                var name = args[i];
+                if (name is "-h" or "--help")
+                {
+                    return null;
+                }
+
+                options = flag?.Invoke(options, name) ?? with(options, name, Value(args, ref i));
+            }
+
+            validate(options);
+            return options;
+        }
+        catch (FormatException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
     /// <summary>The value after option <c>args[i]</c>, moving <paramref name="i"/> onto it.</summary>
     public static string Value(IReadOnlyList<string> args, ref int i) =>
         ++i < args.Count ? args[i] : throw new FormatException($"{args[i - 1]} needs a value.");

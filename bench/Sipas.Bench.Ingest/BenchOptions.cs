@@ -40,31 +40,8 @@ public sealed record BenchOptions
         """;
 
     /// <summary>Null with <paramref name="error"/> set when the arguments are wrong; null and no error for --help.</summary>
-    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
-    {
-        error = null;
-        var options = new BenchOptions();
-        try
-        {
-            for (var i = 0; i < args.Count; i++)
-            {
-                var name = args[i];
-                if (name is "-h" or "--help")
-                {
-                    return null;
-                }
-
-                options = name == "--keep" ? options with { Keep = true } : With(options, name, BenchCommandLine.Value(args, ref i));
-            }
-            Validate(options);
-            return options;
-        }
-        catch (FormatException e)
-        {
-            error = e.Message;
-            return null;
-        }
-    }
+    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error) =>
+        BenchCommandLine.Parse(args, new BenchOptions(), With, Validate, out error, flag: (o, name) => name == "--keep" ? o with { Keep = true } : null);
 
     private static BenchOptions With(BenchOptions o, string name, string value) => name switch
     {
