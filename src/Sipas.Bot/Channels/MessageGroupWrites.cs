@@ -8,9 +8,10 @@ namespace Sipas.Bot.Channels;
 
 /// <summary>
 /// The two writes every sent message makes, grouped across concurrent senders (<see cref="GroupWriter{TItem, TResult}"/>):
-/// storing a new message already claimed for its first attempt, and recording that its provider accepted it. A
-/// dispatcher sending a batch makes these writes for many messages at once; grouped, they cost one statement and one
-/// commit per group instead of per message. When a group fails, each caller writes its own alone.
+/// storing a new message (already claimed for its first attempt, or waiting), and recording that its provider accepted
+/// it. A dispatcher sending a batch makes these writes for many messages at once; grouped, they cost one statement and
+/// one commit per group instead of per message. When a group fails, each message is written again alone, with the
+/// same statement.
 /// </summary>
 public sealed class MessageGroupWrites : IAsyncDisposable
 {
@@ -18,7 +19,9 @@ public sealed class MessageGroupWrites : IAsyncDisposable
         INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, contact_id, channel, provider, purpose, recipient_hash,
                                        recipient_encrypted, body, choices, data, state, attempts, claimed_until, created_at)
         SELECT id, idempotency_key, invitation_id, conversation_id, contact_id, channel, provider, purpose, recipient_hash,
-               recipient_encrypted, body, choices::jsonb, data::jsonb, 'Sending', 1, claimed_until, created_at
+               recipient_encrypted, body, choices::jsonb, data::jsonb,
+               CASE WHEN claimed_until IS NULL THEN 'Pending' ELSE 'Sending' END, CASE WHEN claimed_until IS NULL THEN 0 ELSE 1 END,
+               claimed_until, created_at
         FROM unnest(@ids, @keys, @invitation_ids, @conversation_ids, @contact_ids, @channels, @providers, @purposes, @recipient_hashes,
                     @recipients, @bodies, @choices, @data, @claimed_until, @created_at)
              AS m(id, idempotency_key, invitation_id, conversation_id, contact_id, channel, provider, purpose, recipient_hash,
@@ -37,23 +40,50 @@ public sealed class MessageGroupWrites : IAsyncDisposable
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private readonly GroupWriter<ClaimedMessage, bool> _inserts;
+    private readonly GroupWriter<NewMessage, bool> _inserts;
     private readonly GroupWriter<AcceptedMessage, bool> _accepted;
+
+    private readonly NpgsqlDataSource _dataSource;
 
     public MessageGroupWrites(NpgsqlDataSource dataSource, ILogger<MessageGroupWrites> logger)
     {
-        _inserts = new GroupWriter<ClaimedMessage, bool>(dataSource, InsertAsync, "new messages", logger);
+        _dataSource = dataSource;
+        _inserts = new GroupWriter<NewMessage, bool>(dataSource, InsertAsync, "new messages", logger);
         _accepted = new GroupWriter<AcceptedMessage, bool>(dataSource, RecordAcceptedAsync, "accepted messages", logger);
     }
 
     /// <summary>
-    /// Stores the message in state Sending with one attempt used and a lease until <paramref name="claimedUntil"/>,
-    /// unless one with its key exists. True: stored; false: one with its key was there; null: not written, write it alone.
+    /// Stores the message unless one with its key exists: in state Sending with one attempt used and a lease until
+    /// <paramref name="claimedUntil"/>, or, with none, Pending. False when one with its key was there.
     /// </summary>
-    public async Task<bool?> TryInsertClaimedAsync(OutboundMessage message, DateTimeOffset claimedUntil, CancellationToken ct) =>
-        await _inserts.TryWriteAsync(new ClaimedMessage(message, claimedUntil), ct) is (true, var inserted) ? inserted : null;
+    public async Task<bool> InsertAsync(OutboundMessage message, DateTimeOffset? claimedUntil, CancellationToken ct)
+    {
+        var item = new NewMessage(message, claimedUntil);
+        if (await _inserts.TryWriteAsync(item, ct) is (true, var inserted))
+        {
+            return inserted;
+        }
 
-    /// <summary>Records that the provider accepted the message (if it is still Sending); false: not written, write it alone.</summary>
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        return (await InsertAsync(connection, [item], ct))[0];
+    }
+
+    /// <summary>The grouped write alone: true stored, false one with its key was there, null the group failed (nothing stored).</summary>
+    public async Task<bool?> TryInsertClaimedAsync(OutboundMessage message, DateTimeOffset claimedUntil, CancellationToken ct) =>
+        await _inserts.TryWriteAsync(new NewMessage(message, claimedUntil), ct) is (true, var inserted) ? inserted : null;
+
+    /// <summary>Records that the provider accepted the message, if it is still Sending.</summary>
+    public async Task RecordAcceptedAsync(Guid messageId, string? providerMessageId, bool delivered, DateTimeOffset at, CancellationToken ct)
+    {
+        var item = new AcceptedMessage(messageId, providerMessageId, delivered, at);
+        if (!(await _accepted.TryWriteAsync(item, ct)).Written)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            await RecordAcceptedAsync(connection, [item], ct);
+        }
+    }
+
+    /// <summary>The grouped write alone; false: not written.</summary>
     public async Task<bool> TryRecordAcceptedAsync(Guid messageId, string? providerMessageId, bool delivered, DateTimeOffset at, CancellationToken ct) =>
         (await _accepted.TryWriteAsync(new AcceptedMessage(messageId, providerMessageId, delivered, at), ct)).Written;
 
@@ -63,7 +93,7 @@ public sealed class MessageGroupWrites : IAsyncDisposable
         await _accepted.DisposeAsync();
     }
 
-    private static async Task<IReadOnlyList<bool>> InsertAsync(NpgsqlConnection connection, IReadOnlyList<ClaimedMessage> claimed, CancellationToken ct)
+    private static async Task<IReadOnlyList<bool>> InsertAsync(NpgsqlConnection connection, IReadOnlyList<NewMessage> claimed, CancellationToken ct)
     {
         var messages = claimed.Select(c => c.Message).ToList();
         await using var command = new NpgsqlCommand(InsertSql, connection);
@@ -80,7 +110,7 @@ public sealed class MessageGroupWrites : IAsyncDisposable
         command.Parameters.AddWithValue("bodies", messages.Select(m => m.Body).ToArray());
         command.Parameters.AddWithValue("choices", messages.Select(m => JsonSerializer.Serialize(m.Choices, JsonOptions)).ToArray());
         command.Parameters.AddWithValue("data", messages.Select(m => JsonSerializer.Serialize(m.Data, JsonOptions)).ToArray());
-        command.Parameters.AddWithValue("claimed_until", claimed.Select(c => c.ClaimedUntil).ToArray());
+        command.Parameters.AddWithValue("claimed_until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, claimed.Select(c => c.ClaimedUntil?.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("created_at", messages.Select(m => m.CreatedAt).ToArray());
         var inserted = new HashSet<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -105,7 +135,8 @@ public sealed class MessageGroupWrites : IAsyncDisposable
         return [.. accepted.Select(_ => true)];
     }
 
-    private sealed record ClaimedMessage(OutboundMessage Message, DateTimeOffset ClaimedUntil);
+    /// <param name="ClaimedUntil">The lease of its first attempt, or null: stored waiting (Pending).</param>
+    private sealed record NewMessage(OutboundMessage Message, DateTimeOffset? ClaimedUntil);
 
     private sealed record AcceptedMessage(Guid MessageId, string? ProviderMessageId, bool Delivered, DateTimeOffset At);
 }

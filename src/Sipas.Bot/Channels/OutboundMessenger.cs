@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -70,40 +69,17 @@ public sealed class OutboundMessenger(
     {
         if (await pauses.PausedUntilAsync(message.Provider, ct) is not null)
         {
-            await InsertAsync(message, claimedUntil: null, ct);
+            await groupWrites.InsertAsync(message, claimedUntil: null, ct);
             return await DeliverAsync(await StoredIdAsync(message.IdempotencyKey, ct), message.Provider, ct);
         }
 
         var now = time.GetUtcNow();
-        if (!await InsertAsync(message, claimedUntil: now + options.Value.SendLease, ct))
+        if (!await groupWrites.InsertAsync(message, claimedUntil: now + options.Value.SendLease, ct))
         {
             return await DeliverAsync(await StoredIdAsync(message.IdempotencyKey, ct), message.Provider, ct);
         }
 
         return await SendClaimedAsync(message, attempt: 1, ct);
-    }
-
-    /// <summary>False when a message with the same key was stored before (this one is not). A claimed insert goes with concurrent ones in a group.</summary>
-    private async Task<bool> InsertAsync(OutboundMessage message, DateTimeOffset? claimedUntil, CancellationToken ct)
-    {
-        if (claimedUntil is { } until && await groupWrites.TryInsertClaimedAsync(message, until, ct) is { } inserted)
-        {
-            return inserted;
-        }
-
-        var state = claimedUntil is null ? OutboundState.Pending : OutboundState.Sending;
-        var attempts = claimedUntil is null ? 0 : 1;
-        return await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO outbound_messages (id, idempotency_key, invitation_id, conversation_id, contact_id, channel, provider, purpose, recipient_hash, recipient_encrypted,
-                                           body, choices, data, state, attempts, claimed_until, created_at)
-            VALUES ({message.Id}, {message.IdempotencyKey}, {message.InvitationId}, {message.ConversationId}, {message.ContactId}, {message.Channel.ToString()}, {message.Provider},
-                    {message.Purpose.ToString()}, {message.RecipientHash}, {message.RecipientEncrypted}, {message.Body},
-                    {JsonSerializer.Serialize(message.Choices, JsonOptions)}::jsonb, {JsonSerializer.Serialize(message.Data, JsonOptions)}::jsonb,
-                    {state.ToString()}, {attempts}, {claimedUntil}, {message.CreatedAt})
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """,
-            ct) == 1;
     }
 
     private Task<Guid> StoredIdAsync(string idempotencyKey, CancellationToken ct) =>
@@ -215,18 +191,8 @@ public sealed class OutboundMessenger(
         var sending = db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending);
         switch (result)
         {
-            case ChannelSendResult.Accepted accepted when await groupWrites.TryRecordAcceptedAsync(message.Id, accepted.ProviderMessageId, accepted.Delivered, now, ct):
-                return new Delivery.Accepted(message.Channel, accepted.Delivered);
-
             case ChannelSendResult.Accepted accepted:
-                await sending.ExecuteUpdateAsync(
-                    s => s.SetProperty(m => m.State, accepted.Delivered ? OutboundState.Delivered : OutboundState.Accepted)
-                        .SetProperty(m => m.ProviderMessageId, accepted.ProviderMessageId)
-                        .SetProperty(m => m.SentAt, now)
-                        .SetProperty(m => m.DeliveredAt, accepted.Delivered ? now : null)
-                        .SetProperty(m => m.Error, (string?)null)
-                        .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null),
-                    ct);
+                await groupWrites.RecordAcceptedAsync(message.Id, accepted.ProviderMessageId, accepted.Delivered, now, ct);
                 return new Delivery.Accepted(message.Channel, accepted.Delivered);
 
             case ChannelSendResult.Ambiguous ambiguous when !resendIsSafe:
@@ -327,9 +293,6 @@ public sealed class OutboundMessenger(
         ChannelSendResult.Ambiguous ambiguous => ambiguous.Error,
         _ => string.Empty,
     };
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
 }
 
 /// <summary>What became of one delivery attempt, as the callers (invitation, reminder, chat reply) need to know it.</summary>

@@ -177,7 +177,7 @@ public sealed class SurveyPages(SendWindow window)
     {
         var html = Start("Không gửi được phiếu", null);
         html.Add($"<h1>Không gửi được phiếu khảo sát</h1><div class=\"card\"><p>{problem} Chưa có câu trả lời nào được lưu.</p>");
-        html.Add($"<p><a href=\"/s/{(SurveyInvitations.IsWellFormed(code) ? code : "")}\">Mở lại phiếu khảo sát</a> và gửi lại giúp chúng tôi.</p></div>");
+        AskToSendAgain(html, code);
         return End(html, status);
     }
 
@@ -186,9 +186,13 @@ public sealed class SurveyPages(SendWindow window)
     {
         var html = Start("Phiếu không hợp lệ", null);
         html.Add($"<h1>Phiếu gửi lên không hợp lệ</h1><div class=\"card\"><p>Chúng tôi không xác nhận được phiếu này được gửi từ trang khảo sát của Ông/Bà (có thể trang đã mở quá lâu hoặc được gửi từ nơi khác). Chưa có câu trả lời nào được lưu.</p>");
-        html.Add($"<p><a href=\"/s/{(SurveyInvitations.IsWellFormed(code) ? code : "")}\">Mở lại phiếu khảo sát</a> và gửi lại giúp chúng tôi.</p></div>");
+        AskToSendAgain(html, code);
         return End(html, StatusCodes.Status400BadRequest);
     }
+
+    /// <summary>The way back after a post that was not stored: the form again, when the code could be one.</summary>
+    private static void AskToSendAgain(Html html, string code) =>
+        html.Add($"<p><a href=\"/s/{(SurveyInvitations.IsWellFormed(code) ? code : "")}\">Mở lại phiếu khảo sát</a> và gửi lại giúp chúng tôi.</p></div>");
 
     public static PageResult TooManyRequests(TimeSpan retryAfter)
     {
