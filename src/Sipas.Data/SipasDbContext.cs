@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Sipas.Data.Model;
 
 namespace Sipas.Data;
 
-public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : DbContext(options), IDataProtectionKeyContext
+public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : IdentityUserContext<StaffUser, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<Procedure> Procedures => Set<Procedure>();
@@ -27,6 +28,11 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
     public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
     public DbSet<QuestionnaireItem> QuestionnaireItems => Set<QuestionnaireItem>();
 
+    public DbSet<UnitSendSettings> UnitSendSettings => Set<UnitSendSettings>();
+    public DbSet<Holiday> Holidays => Set<Holiday>();
+    public DbSet<InvitationDecision> InvitationDecisions => Set<InvitationDecision>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     /// <summary>ASP.NET Core's data-protection keys (they sign the web form's anti-forgery tokens), shared by every instance, encrypted.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -36,8 +42,56 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : D
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
+        // Identity's tables (users, claims, logins, tokens: the TOTP key and recovery codes), named for what they hold.
+        base.OnModelCreating(builder);
+        var modelBuilder = builder;
+        modelBuilder.Entity<StaffUser>(e =>
+        {
+            e.ToTable("staff_users");
+            e.Property(u => u.DisplayName).HasMaxLength(200);
+            e.HasOne<Unit>().WithMany().HasForeignKey(u => u.ScopeUnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("staff_user_claims");
+        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("staff_user_logins");
+        modelBuilder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("staff_user_tokens");
+        modelBuilder.Entity<AuditEntry>(e =>
+        {
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => new { a.UnitId, a.At });
+            e.Property(a => a.ActorName).HasMaxLength(256);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.Target).HasMaxLength(300);
+            e.Property(a => a.Before).HasColumnType("jsonb");
+            e.Property(a => a.After).HasColumnType("jsonb");
+            e.Property(a => a.RemoteAddress).HasMaxLength(64);
+        });
+        modelBuilder.Entity<UnitSendSettings>(e =>
+        {
+            e.HasKey(s => s.UnitId);
+            e.HasOne<Unit>().WithOne().HasForeignKey<UnitSendSettings>(s => s.UnitId).OnDelete(DeleteBehavior.Cascade);
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_unit_send_settings_start", "window_start_minute IS NULL OR window_start_minute BETWEEN 0 AND 1439");
+                t.HasCheckConstraint("ck_unit_send_settings_end", "window_end_minute IS NULL OR window_end_minute BETWEEN 1 AND 1440");
+                t.HasCheckConstraint("ck_unit_send_settings_delay", "delay_after_return IS NULL OR delay_after_return >= interval '0'");
+            });
+        });
+        modelBuilder.Entity<Holiday>(e =>
+        {
+            e.HasKey(h => h.Date);
+            e.Property(h => h.Name).HasMaxLength(200);
+            e.Property(h => h.Source).HasMaxLength(500);
+        });
+        modelBuilder.Entity<InvitationDecision>(e =>
+        {
+            e.HasIndex(d => d.InvitationId);
+            e.HasIndex(d => new { d.UnitId, d.At });
+            e.Property(d => d.Rule).HasMaxLength(32);
+            e.Property(d => d.Parameters).HasColumnType("jsonb");
+            e.HasOne<Invitation>().WithMany().HasForeignKey(d => d.InvitationId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<Unit>(e =>
         {
             e.HasIndex(u => u.Code).IsUnique();

@@ -15,6 +15,27 @@ namespace Sipas.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "audit_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    actor_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    actor_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    target = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    before = table.Column<string>(type: "jsonb", nullable: true),
+                    after = table.Column<string>(type: "jsonb", nullable: true),
+                    remote_address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "channel_provider_states",
                 columns: table => new
                 {
@@ -56,6 +77,20 @@ namespace Sipas.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_data_protection_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "holidays",
+                columns: table => new
+                {
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_holidays", x => x.date);
                 });
 
             migrationBuilder.CreateTable(
@@ -273,6 +308,67 @@ namespace Sipas.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "staff_users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    scope_unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    disabled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: true),
+                    security_stamp = table.Column<string>(type: "text", nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true),
+                    phone_number = table.Column<string>(type: "text", nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_staff_users", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_staff_users_units_scope_unit_id",
+                        column: x => x.scope_unit_id,
+                        principalTable: "units",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "unit_send_settings",
+                columns: table => new
+                {
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    delay_after_return = table.Column<TimeSpan>(type: "interval", nullable: true),
+                    window_start_minute = table.Column<int>(type: "integer", nullable: true),
+                    window_end_minute = table.Column<int>(type: "integer", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_by = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_unit_send_settings", x => x.unit_id);
+                    table.CheckConstraint("ck_unit_send_settings_delay", "delay_after_return IS NULL OR delay_after_return >= interval '0'");
+                    table.CheckConstraint("ck_unit_send_settings_end", "window_end_minute IS NULL OR window_end_minute BETWEEN 1 AND 1440");
+                    table.CheckConstraint("ck_unit_send_settings_start", "window_start_minute IS NULL OR window_start_minute BETWEEN 0 AND 1439");
+                    table.ForeignKey(
+                        name: "fk_unit_send_settings_units_unit_id",
+                        column: x => x.unit_id,
+                        principalTable: "units",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "invitations",
                 columns: table => new
                 {
@@ -323,6 +419,67 @@ namespace Sipas.Data.Migrations
                         onDelete: ReferentialAction.Restrict);
                 })
                 .Annotation("Npgsql:StorageParameter:fillfactor", 70);
+
+            migrationBuilder.CreateTable(
+                name: "staff_user_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_staff_user_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_staff_user_claims_staff_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "staff_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff_user_logins",
+                columns: table => new
+                {
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    provider_key = table.Column<string>(type: "text", nullable: false),
+                    provider_display_name = table.Column<string>(type: "text", nullable: true),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_staff_user_logins", x => new { x.login_provider, x.provider_key });
+                    table.ForeignKey(
+                        name: "fk_staff_user_logins_staff_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "staff_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "staff_user_tokens",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_staff_user_tokens", x => new { x.user_id, x.login_provider, x.name });
+                    table.ForeignKey(
+                        name: "fk_staff_user_tokens_staff_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "staff_users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
 
             migrationBuilder.CreateTable(
                 name: "conversations",
@@ -377,6 +534,31 @@ namespace Sipas.Data.Migrations
                         principalTable: "invitations",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "invitation_decisions",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    invitation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    rule = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    parameters = table.Column<string>(type: "jsonb", nullable: true),
+                    deferred_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_invitation_decisions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_invitation_decisions_invitations_invitation_id",
+                        column: x => x.invitation_id,
+                        principalTable: "invitations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -578,6 +760,16 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_audit_entries_at",
+                table: "audit_entries",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_entries_unit_id_at",
+                table: "audit_entries",
+                columns: new[] { "unit_id", "at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_contact_addresses_contact_id",
                 table: "contact_addresses",
                 column: "contact_id");
@@ -665,6 +857,16 @@ namespace Sipas.Data.Migrations
                 table: "inbound_messages",
                 columns: new[] { "provider", "provider_message_id" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitation_decisions_invitation_id",
+                table: "invitation_decisions",
+                column: "invitation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_invitation_decisions_unit_id_at",
+                table: "invitation_decisions",
+                columns: new[] { "unit_id", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_invitations_code",
@@ -791,6 +993,32 @@ namespace Sipas.Data.Migrations
                 column: "questionnaire_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_staff_user_claims_user_id",
+                table: "staff_user_claims",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_staff_user_logins_user_id",
+                table: "staff_user_logins",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "staff_users",
+                column: "normalized_email");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_staff_users_scope_unit_id",
+                table: "staff_users",
+                column: "scope_unit_id");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "staff_users",
+                column: "normalized_user_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_units_code",
                 table: "units",
                 column: "code",
@@ -809,6 +1037,9 @@ namespace Sipas.Data.Migrations
                 name: "answers");
 
             migrationBuilder.DropTable(
+                name: "audit_entries");
+
+            migrationBuilder.DropTable(
                 name: "channel_provider_states");
 
             migrationBuilder.DropTable(
@@ -818,10 +1049,16 @@ namespace Sipas.Data.Migrations
                 name: "data_protection_keys");
 
             migrationBuilder.DropTable(
+                name: "holidays");
+
+            migrationBuilder.DropTable(
                 name: "inbound_events");
 
             migrationBuilder.DropTable(
                 name: "inbound_messages");
+
+            migrationBuilder.DropTable(
+                name: "invitation_decisions");
 
             migrationBuilder.DropTable(
                 name: "one_stop_source_secrets");
@@ -842,10 +1079,25 @@ namespace Sipas.Data.Migrations
                 name: "response_reasons");
 
             migrationBuilder.DropTable(
+                name: "staff_user_claims");
+
+            migrationBuilder.DropTable(
+                name: "staff_user_logins");
+
+            migrationBuilder.DropTable(
+                name: "staff_user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "unit_send_settings");
+
+            migrationBuilder.DropTable(
                 name: "conversations");
 
             migrationBuilder.DropTable(
                 name: "responses");
+
+            migrationBuilder.DropTable(
+                name: "staff_users");
 
             migrationBuilder.DropTable(
                 name: "invitations");
