@@ -1,3 +1,4 @@
+using Sipas.Bot.Http;
 using System.Net;
 using System.Net.Sockets;
 

@@ -1,3 +1,4 @@
+using Sipas.Bot.Http;
 using Sipas.Bot.Surveys;
 using Sipas.Data;
 using Sipas.Data.Diagnostics;

@@ -1,3 +1,4 @@
+using Sipas.Bot.Http;
 using Microsoft.EntityFrameworkCore;
 using Sipas.Data;
 using Sipas.Data.Model;

@@ -1,3 +1,4 @@
+using Sipas.Bot.Http;
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Sipas.Data.Model;

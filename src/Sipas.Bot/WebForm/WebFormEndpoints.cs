@@ -1,3 +1,4 @@
+using Sipas.Bot.Http;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using Sipas.Bot.Http;
 using System.ComponentModel.DataAnnotations;
 
 namespace Sipas.Bot.WebForm;

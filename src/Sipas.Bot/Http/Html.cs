@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
-namespace Sipas.Bot.WebForm;
+namespace Sipas.Bot.Http;
 
 /// <summary>A fragment of markup written by our own code: the one thing <see cref="Html"/> writes without escaping.</summary>
 public readonly record struct Markup(string Value)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Sipas.Bot.WebForm;
+namespace Sipas.Bot.Http;
 
 /// <summary>
 /// A citizen's page: UTF-8 HTML with its status, never cached (it carries an anti-forgery token and the invitation's

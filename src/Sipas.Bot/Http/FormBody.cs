@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
-using Sipas.Bot.Http;
 
-namespace Sipas.Bot.WebForm;
+namespace Sipas.Bot.Http;
 
 /// <summary>A posted form's fields, or the status and Vietnamese message that answer a post that cannot be read.</summary>
 public sealed record FormRead(IReadOnlyDictionary<string, StringValues>? Fields, int Status, string? Problem)
@@ -32,14 +31,14 @@ public static class FormBody
             || !media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
             || (media.Charset.Length > 0 && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
         {
-            return FormRead.Refused(StatusCodes.Status415UnsupportedMediaType, "Dữ liệu gửi lên không phải là biểu mẫu khảo sát.");
+            return FormRead.Refused(StatusCodes.Status415UnsupportedMediaType, "Dữ liệu gửi lên không phải là một biểu mẫu.");
         }
 
         var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
         if (!body.Succeeded)
         {
             return body.Problem.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? FormRead.Refused(StatusCodes.Status413PayloadTooLarge, "Dữ liệu gửi lên quá lớn so với một phiếu khảo sát.")
+                ? FormRead.Refused(StatusCodes.Status413PayloadTooLarge, "Dữ liệu gửi lên quá lớn so với một biểu mẫu.")
                 : FormRead.Refused(body.Problem.StatusCode, "Dữ liệu gửi lên bị lỗi hoặc không đầy đủ.");
         }
 
