@@ -6,6 +6,7 @@ using Sipas.Bot.Http;
 using Sipas.Bot.OneStop;
 using Sipas.Bot.Operations;
 using Sipas.Bot.Results;
+using Sipas.Bot.Staff;
 using Sipas.Bot.WebForm;
 using Sipas.Data;
 using Sipas.Scheduler;
@@ -36,10 +37,16 @@ builder.Services.AddOneStopSources();
 builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddConversations();
 builder.Services.AddWebForm(builder.Configuration);
+builder.Services.AddStaff(builder.Configuration);
 builder.Services.AddSipasOperations(builder.Configuration);
 
 await using var app = builder.Build();
 if (!await app.PrepareSchemaAsync(database))
+{
+    return 1;
+}
+
+if (!await FirstAdministrator.EnsureAsync(app, startupLogs.CreateLogger("Sipas.Startup")))
 {
     return 1;
 }
@@ -55,12 +62,14 @@ if (!app.CheckChannels(role))
 app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseStaff();
 if (role.ServesWeb)
 {
     app.MapOneStopEvents();
     app.MapChannelWebhooks();
     app.MapIndex();
     app.MapWebForm();
+    app.MapStaff();
 }
 
 app.MapOperations();

@@ -1,4 +1,5 @@
 using Sipas.Bot.Http;
+using Sipas.Bot.Staff;
 using Sipas.Data.Model;
 using Sipas.Scheduler.Policy;
 
@@ -20,7 +21,7 @@ public static class OneStopEndpoints
 
     public static IEndpointRouteBuilder MapOneStopEvents(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/one-stop/events", ReceiveAsync).WithName("ReceiveOneStopEvent").DescribeOneStopEvent().CountEventsReceived();
+        app.MapPost("/api/v1/one-stop/events", ReceiveAsync).WithName("ReceiveOneStopEvent").DescribeOneStopEvent().CountEventsReceived().Public("signed by the one-stop system (HMAC, X-Sipas-Signature)");
         return app;
     }
 

@@ -1,11 +1,14 @@
 using System.Text.Json;
 using Hangfire;
+using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sipas.Bot.Operations.Metrics;
 using Sipas.Bot.Operations.OpenApi;
+using Sipas.Bot.Staff;
 using Sipas.Data;
+using Sipas.Data.Model;
 
 namespace Sipas.Bot.Operations;
 
@@ -14,6 +17,7 @@ public static class OperationsEndpoints
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
+    private const string ForProbes = "health probes: status words only";
 
     public static IServiceCollection AddSipasOperations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,15 +36,17 @@ public static class OperationsEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).Public(ForProbes);
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).Public(ForProbes);
         app.MapSipasMetrics();
         app.MapSipasOpenApi();
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        // Staff only (the cookie sign-in); Administrators act on jobs, Supervisors and UnitViewers only look.
+        app.MapHangfireDashboardWithAuthorizationPolicy(StaffPolicies.SignedIn, "/hangfire", new DashboardOptions
         {
             DashboardTitle = "Sipas — công việc nền",
             DisplayStorageConnectionString = false,
             StatsPollingInterval = 10_000,
+            IsReadOnlyFunc = context => context.GetHttpContext().User.Role() is not StaffRole.Administrator,
         });
         return app;
     }

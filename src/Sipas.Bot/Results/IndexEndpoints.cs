@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 using Sipas.Bot.Http;
+using Sipas.Bot.Staff;
 using Sipas.Data.Index;
 using Sipas.Scheduler.Policy;
 
@@ -12,11 +13,14 @@ public static class IndexEndpoints
     public static IEndpointRouteBuilder MapIndex(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/index", GetIndexAsync)
+            .RequireAuthorization(StaffPolicies.SignedIn)
             .WithName("GetIndex")
             .WithTags("Results")
             .WithSummary("The SIPAS index of a unit (and its subtree) for a period")
             .WithDescription("Headline index with n and a 95% Wilson interval, each dimension and criterion, the response funnel and the Decision 766 dossier rate.")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
@@ -59,7 +63,7 @@ public static class IndexEndpoints
 
     /// <summary>`GET /api/v1/index?unit=&amp;from=&amp;to=&amp;children=`: dates are local (Asia/Ho_Chi_Minh) and inclusive.</summary>
     private static async Task<Results<Ok<IndexAnswer>, ProblemHttpResult>> GetIndexAsync(
-        string? unit, string? from, string? to, string? children, IndexQuery query, SendWindow window, TimeProvider time, CancellationToken ct)
+        string? unit, string? from, string? to, string? children, HttpContext http, IndexQuery query, SendWindow window, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var unitCode = UnitCode(unit, errors);
@@ -81,6 +85,11 @@ public static class IndexEndpoints
         if (found is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, "unknown-unit", "No unit has this code.", unitCode);
+        }
+
+        if (!await StaffAccess.AllowsAsync(http, found.Id, StaffPolicies.UnitInScope, ct))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "This unit is outside your scope.", unitCode);
         }
 
         var counts = await query.CountAsync(found.Id, includeChildren, StartOf(fromDate, window.Zone), StartOf(toDate.AddDays(1), window.Zone), ct);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Sipas.Bot.Channels;
 using Sipas.Bot.Conversations;
+using Sipas.Bot.Staff;
 using Sipas.Bot.Surveys;
 using Sipas.Data;
 using Sipas.Data.Model;
@@ -62,7 +63,7 @@ public static class WebFormEndpoints
     {
         // The limiter runs after routing (which WebApplication puts first), so only the endpoints that ask for it are limited.
         app.UseRateLimiter();
-        var form = app.MapGroup("/s/{code}").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
+        var form = app.MapGroup("/s/{code}").RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription().Public("the citizen's survey link: the unguessable code, rate-limited");
         form.MapGet("", ShowFormAsync);
         form.MapPost("", SubmitAsync);
         form.MapGet("/" + SurveyPages.ThanksPath, ShowThanksAsync);

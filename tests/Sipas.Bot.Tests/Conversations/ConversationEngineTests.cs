@@ -30,6 +30,7 @@ public sealed class ConversationEngineTests : IAsyncLifetime
         // No fatigue window: a test may invite one citizen twice.
         _factory = await SipasFactory.StartAsync(SipasFactory.SendAtOnce([new("Survey:FatigueWindowDays", "0")]));
         _client = _factory.CreateClient();
+        await StaffSessions.SignInSupervisorAsync(_factory.Services, _client);
     }
 
     public async Task DisposeAsync()

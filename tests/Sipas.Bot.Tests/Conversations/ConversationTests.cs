@@ -22,6 +22,7 @@ public sealed class ConversationTests : IAsyncLifetime
     {
         _factory = await SipasFactory.StartAsync(SipasFactory.SendAtOnce());
         _client = _factory.CreateClient();
+        await StaffSessions.SignInSupervisorAsync(_factory.Services, _client);
     }
 
     public async Task DisposeAsync()

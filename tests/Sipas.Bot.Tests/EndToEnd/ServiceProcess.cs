@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Sipas.Bot.Tests.Support;
 using Sipas.Testing;
 
 namespace Sipas.Bot.Tests.EndToEnd;
@@ -47,6 +48,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Sipas__PersonalDataKey"] = TestPostgres.PersonalDataKey,
             ["Sipas__PublicBaseUrl"] = "https://sipas.test",
             ["Sipas__Role"] = role,
+            ["Staff__FirstAdministrator__UserName"] = StaffSessions.FirstAdministrator,
+            ["Staff__FirstAdministrator__Password"] = StaffSessions.Password,
             ["OneStop__Sources__igate__Secrets__0"] = Support.SipasFactory.Secret,
             ["Survey__DelayAfterReturn"] = "00:00:00",
             ["Survey__AllowedWindow__Start"] = "00:00",

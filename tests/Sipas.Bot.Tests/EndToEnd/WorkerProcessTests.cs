@@ -64,6 +64,7 @@ public sealed class WorkerProcessTests
         Assert.Contains("Câu 1/7", messages[0].Text, StringComparison.Ordinal);
         Assert.StartsWith("Câu 2/7", (await phone.SendAsync("5")).Single(), StringComparison.Ordinal);
 
+        await StaffSessions.SignInAsync(client, StaffSessions.FirstAdministrator);
         var index = (await client.GetFromJsonAsync<JsonObject>("/api/v1/index?unit=00070&from=2000-01-01&to=2100-12-31"))!["index"]!;
         Assert.Equal(1, (int)index["sipas"]!["n"]!);
         Assert.Equal(100.00, (double)index["sipas"]!["percent"]!);

@@ -37,6 +37,7 @@ public sealed class HostileHost : IAsyncLifetime
         });
         _host = _factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs)));
         Client = _host.CreateClient();
+        await StaffSessions.SignInSupervisorAsync(_host.Services, Client);
     }
 
     public async Task DisposeAsync()

@@ -20,6 +20,7 @@ public sealed class IndexEndpointTests : IAsyncLifetime
     {
         _factory = await SipasFactory.StartAsync();
         _client = _factory.CreateClient();
+        await StaffSessions.SignInSupervisorAsync(_factory.Services, _client);
         await using var db = Db();
         var seed = new Seed(db);
         var province = await seed.UnitAsync("01", "Thành phố Hà Nội");

@@ -23,6 +23,7 @@ public sealed class WebFormTests : IAsyncLifetime
     {
         _factory = await SipasFactory.StartAsync(SipasFactory.SendAtOnce());
         _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await StaffSessions.SignInSupervisorAsync(_factory.Services, _client);
     }
 
     public async Task DisposeAsync()

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Sipas.Bot.Http;
 using Sipas.Bot.Phones;
+using Sipas.Bot.Staff;
 
 namespace Sipas.Bot.Channels.Esms;
 
@@ -22,8 +23,8 @@ public static class EsmsWebhooks
 
     public static IEndpointRouteBuilder MapEsmsWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapGet(PathPrefix + "/{secretPath}", ReceiveDeliveryAsync).ExcludeFromDescription();
-        app.MapMethods(PathPrefix + "/{secretPath}/mo", ["GET", "POST"], ReceiveMoAsync).ExcludeFromDescription();
+        app.MapGet(PathPrefix + "/{secretPath}", ReceiveDeliveryAsync).ExcludeFromDescription().Public("eSMS callback: the secret path segment");
+        app.MapMethods(PathPrefix + "/{secretPath}/mo", ["GET", "POST"], ReceiveMoAsync).ExcludeFromDescription().Public("eSMS callback: the secret path segment");
         return app;
     }
 

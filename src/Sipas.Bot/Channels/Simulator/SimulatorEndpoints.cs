@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Http;
 using Sipas.Bot.Phones;
+using Sipas.Bot.Staff;
 using Sipas.Data;
 using Sipas.Data.Model;
 using Sipas.Data.Privacy;
@@ -13,6 +14,7 @@ namespace Sipas.Bot.Channels.Simulator;
 /// <summary>The development phone (docs/design.md §4.3): a page and a JSON API, mapped only while the simulator provider is enabled.</summary>
 public static class SimulatorEndpoints
 {
+    private const string DevelopmentOnly = "the development simulator: mapped only in the Development environment";
     private const int MaxBodyBytes = 16 * 1024;
     private const int MaxTextLength = 2000;
     private const int MaxMessageIdLength = 200;
@@ -20,10 +22,10 @@ public static class SimulatorEndpoints
 
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dev/phone", () => TypedResults.Content(PhonePage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/api/v1/dev/threads", ListThreadsAsync);
-        app.MapGet("/api/v1/dev/messages", ListMessagesAsync);
-        app.MapPost("/api/v1/dev/messages", ReplyAsync);
+        app.MapGet("/dev/phone", () => TypedResults.Content(PhonePage.Html, "text/html; charset=utf-8")).Public(DevelopmentOnly);
+        app.MapGet("/api/v1/dev/threads", ListThreadsAsync).Public(DevelopmentOnly);
+        app.MapGet("/api/v1/dev/messages", ListMessagesAsync).Public(DevelopmentOnly);
+        app.MapPost("/api/v1/dev/messages", ReplyAsync).Public(DevelopmentOnly);
         return app;
     }
 

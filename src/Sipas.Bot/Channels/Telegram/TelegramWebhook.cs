@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sipas.Bot.Http;
+using Sipas.Bot.Staff;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -23,7 +24,7 @@ public static class TelegramWebhook
 
     public static IEndpointRouteBuilder MapTelegramWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, ReceiveAsync);
+        app.MapPost(Path, ReceiveAsync).Public("Telegram webhook: the secret token header");
         return app;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Http;
+using Sipas.Bot.Staff;
 
 namespace Sipas.Bot.Channels.Twilio;
 
@@ -24,8 +25,8 @@ public static class TwilioWebhooks
 
     public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost(StatusPath, ReceiveStatusAsync).ExcludeFromDescription();
-        app.MapPost(InboundPath, ReceiveInboundAsync).ExcludeFromDescription();
+        app.MapPost(StatusPath, ReceiveStatusAsync).ExcludeFromDescription().Public("Twilio callback: the X-Twilio-Signature check");
+        app.MapPost(InboundPath, ReceiveInboundAsync).ExcludeFromDescription().Public("Twilio callback: the X-Twilio-Signature check");
         return app;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sipas.Bot.Conversations;
 using Sipas.Bot.Http;
+using Sipas.Bot.Staff;
 
 namespace Sipas.Bot.Channels.Zalo;
 
@@ -19,7 +20,7 @@ public static class ZaloWebhook
 
     public static IEndpointRouteBuilder MapZaloWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, ReceiveAsync).ExcludeFromDescription();
+        app.MapPost(Path, ReceiveAsync).ExcludeFromDescription().Public("Zalo OA webhook: the X-ZEvent-Signature check");
         return app;
     }
 

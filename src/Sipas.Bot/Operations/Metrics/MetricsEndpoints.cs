@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using Sipas.Bot.Staff;
 using Sipas.Data.Diagnostics;
 
 namespace Sipas.Bot.Operations.Metrics;
@@ -24,7 +25,7 @@ public static class MetricsEndpoints
 
     public static IEndpointRouteBuilder MapSipasMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapPrometheusScrapingEndpoint(Path);
+        app.MapPrometheusScrapingEndpoint(Path).Public("Prometheus scraping: counters only, no personal data; restrict at the proxy");
         return app;
     }
 }

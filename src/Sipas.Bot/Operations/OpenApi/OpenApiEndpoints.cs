@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Sipas.Bot.Staff;
 
 namespace Sipas.Bot.Operations.OpenApi;
 
@@ -21,7 +22,7 @@ public static class OpenApiEndpoints
 
     public static IEndpointRouteBuilder MapSipasOpenApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").Public("public description of the API; no data");
         return app;
     }
 

@@ -1,0 +1,107 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Sipas.Bot.Http;
+using Sipas.Bot.WebForm;
+using Sipas.Data;
+using Sipas.Data.Model;
+
+namespace Sipas.Bot.Staff;
+
+public static class StaffServiceCollectionExtensions
+{
+    public const string SignInRateLimit = "staff-sign-in";
+
+    /// <summary>Staff accounts (Identity on PostgreSQL), the sign-in cookie, the role and scope policies, the audit trail.</summary>
+    public static IServiceCollection AddStaff(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StaffOptions>().Bind(configuration.GetSection(StaffOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpContextAccessor();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddIdentityCore<StaffUser>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B): a long passphrase is allowed, "Abc123!@" is not enough.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 5;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = false;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
+                // A disabled account is "not confirmed" (StaffAccountConfirmation): it cannot sign in.
+                options.SignIn.RequireConfirmedAccount = true;
+            })
+            .AddEntityFrameworkStores<SipasDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
+            .AddErrorDescriber<VietnameseIdentityErrors>();
+        services.AddScoped<IUserConfirmation<StaffUser>, StaffAccountConfirmation>();
+        // A disabled account, a changed role or password ends existing sessions within a minute, not 30 (the default).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "sipas-staff";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = StaffPage.SignInPath;
+            cookie.ReturnUrlParameter = "returnUrl";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorization(StaffPolicies.Add);
+        services.AddScoped<IAuthorizationHandler, UnitScopeHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, StaffAuthorizationResults>();
+        services.AddScoped<StaffScope>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<StaffAccounts>();
+        services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimit));
+        return services;
+    }
+
+    public static WebApplication UseStaff(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The staff pages under <c>/admin</c>: sign-in, the home page, the account page.</summary>
+    public static RouteGroupBuilder MapStaff(this WebApplication app)
+    {
+        var admin = app.MapGroup("/admin").ExcludeFromDescription();
+        admin.MapSignIn();
+        admin.MapAccount();
+        return admin;
+    }
+
+    /// <summary>Ten sign-in posts a minute per client address: enough for a typo or two, far too few to guess passwords.</summary>
+    private sealed class SignInRateLimitPolicy(Microsoft.Extensions.Options.IOptions<StaffOptions> options) : IRateLimiterPolicy<string>
+    {
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, _) =>
+        {
+            context.HttpContext.Response.Headers.RetryAfter = "60";
+            await StaffPage.Render(
+                context.HttpContext,
+                "Quá nhiều lần đăng nhập",
+                new Markup("<p>Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng đợi một phút rồi thử lại.</p>"),
+                StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+        };
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+            RateLimitPartition.GetFixedWindowLimiter(
+                ClientAddress.PartitionKey(httpContext.Connection.RemoteIpAddress),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Value.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+    }
+
+    private sealed class StaffAccountConfirmation : IUserConfirmation<StaffUser>
+    {
+        public Task<bool> IsConfirmedAsync(UserManager<StaffUser> manager, StaffUser user) => Task.FromResult(user.DisabledAt is null);
+    }
+}
