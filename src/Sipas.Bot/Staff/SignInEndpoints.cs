@@ -13,14 +13,15 @@ namespace Sipas.Bot.Staff;
 public static partial class SignInEndpoints
 {
     public const string TwoFactorPath = "/admin/sign-in/two-factor";
+    private const string SignInForm = "the sign-in form itself: anti-forgery, per-address rate limit, per-account lockout";
     private const string WrongCredentials = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa. Sau 5 lần nhập sai liên tiếp, tài khoản bị khóa 15 phút.";
 
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/sign-in", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, null, null)).AllowAnonymous();
-        admin.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(StaffServiceCollectionExtensions.SignInRateLimit);
-        admin.MapGet("/sign-in/two-factor", (HttpContext http, string? returnUrl) => TwoFactorPage(http, returnUrl, null)).AllowAnonymous();
-        admin.MapPost("/sign-in/two-factor", TwoFactorAsync).AllowAnonymous().RequireRateLimiting(StaffServiceCollectionExtensions.SignInRateLimit);
+        admin.MapGet("/sign-in", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, null, null)).Public(SignInForm);
+        admin.MapPost("/sign-in", SignInAsync).Public(SignInForm).RequireRateLimiting(StaffServiceCollectionExtensions.SignInRateLimit);
+        admin.MapGet("/sign-in/two-factor", (HttpContext http, string? returnUrl) => TwoFactorPage(http, returnUrl, null)).Public(SignInForm);
+        admin.MapPost("/sign-in/two-factor", TwoFactorAsync).Public(SignInForm).RequireRateLimiting(StaffServiceCollectionExtensions.SignInRateLimit);
         admin.MapPost("/sign-out", SignOutAsync).RequireAuthorization(StaffPolicies.SignedIn);
         return admin;
     }

@@ -76,6 +76,8 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
             ["Channels:Simulator:Enabled"] = "true",
             ["Sipas:PublicBaseUrl"] = "https://sipas.test",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests sign many accounts in from one address; the sign-in rate limit has its own test.
+            ["Staff:SignInPermitsPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
