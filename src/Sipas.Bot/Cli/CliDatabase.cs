@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Sipas.Bot.Hosting;
+using Sipas.Bot.Staff;
 using Sipas.Data;
 using Sipas.Data.Privacy;
 
@@ -57,11 +58,12 @@ public sealed class CliDatabase : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(host.Configuration)
-            .AddSipasData(connectionString, personalData)
-            .BuildServiceProvider();
+            .AddSipasData(connectionString, personalData);
+        services.AddStaffAccounts();
+        var provider = services.BuildServiceProvider();
         var where = new NpgsqlConnectionStringBuilder(connectionString);
         var description = $"{(embedded is null ? "configured" : "embedded default")} database {where.Database} on {where.Host}:{where.Port}";
-        return new CliDatabase(embedded, services, description, DatabaseSchema.MigratesOnStart(host.Configuration, embedded is not null));
+        return new CliDatabase(embedded, provider, description, DatabaseSchema.MigratesOnStart(host.Configuration, embedded is not null));
     }
 
     /// <summary>

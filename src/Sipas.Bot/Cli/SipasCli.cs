@@ -10,7 +10,7 @@ namespace Sipas.Bot.Cli;
 public static class SipasCli
 {
     /// <summary>The commands of <see cref="Root"/>, known before any configuration is read (a test keeps the two equal).</summary>
-    internal static readonly string[] CommandNames = ["migrate", "send-sample-event", "import-units", "import-procedures", "source", "provider"];
+    internal static readonly string[] CommandNames = ["migrate", "send-sample-event", "import-units", "import-procedures", "source", "provider", "create-admin"];
     private static readonly string[] RootOptions = ["--help", "-h", "-?", "--version"];
 
     /// <summary>True when <paramref name="args"/> start with a command, or ask for help or the version; anything else (`--urls …`) is the service's.</summary>
@@ -35,6 +35,7 @@ public static class SipasCli
         root.Subcommands.Add(ImportCommands.Procedures(host));
         root.Subcommands.Add(SourceCommands.Create(host));
         root.Subcommands.Add(ProviderCommands.Create(host));
+        root.Subcommands.Add(CreateAdminCommand.Create(host));
         return root;
     }
 

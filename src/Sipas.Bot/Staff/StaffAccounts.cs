@@ -81,9 +81,22 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, SipasDbContext d
             return new FirstAdministratorOutcome.NotConfigured();
         }
 
-        var (user, errors) = await CreateAsync(
-            new NewStaffAccount(first.UserName, first.DisplayName ?? first.UserName, StaffRole.Administrator, first.Unit, first.Password), ct);
-        return user is null ? new FirstAdministratorOutcome.Refused(string.Join(" ", errors.Values)) : new FirstAdministratorOutcome.Created();
+        var account = new NewStaffAccount(first.UserName, first.DisplayName ?? first.UserName, StaffRole.Administrator, first.Unit, first.Password);
+        try
+        {
+            var (user, errors) = await CreateAsync(account, ct);
+            if (user is not null)
+            {
+                return new FirstAdministratorOutcome.Created();
+            }
+
+            // Another instance starting at the same moment may have created it first.
+            return await db.Users.AnyAsync(ct) ? new FirstAdministratorOutcome.AccountsExist() : new FirstAdministratorOutcome.Refused(string.Join(" ", errors.Values));
+        }
+        catch (DbUpdateException) when (await db.Users.AnyAsync(ct))
+        {
+            return new FirstAdministratorOutcome.AccountsExist();
+        }
     }
 }
 

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sipas.Bot.Http;
 using Sipas.Bot.WebForm;
 using Sipas.Data;
@@ -19,28 +20,10 @@ public static class StaffServiceCollectionExtensions
         services.AddOptions<StaffOptions>().Bind(configuration.GetSection(StaffOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpContextAccessor();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
-        services.AddIdentityCore<StaffUser>(options =>
-            {
-                // Length over composition rules (NIST SP 800-63B): a long passphrase is allowed, "Abc123!@" is not enough.
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Password.RequiredUniqueChars = 5;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.User.RequireUniqueEmail = false;
-                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
-                // A disabled account is "not confirmed" (StaffAccountConfirmation): it cannot sign in.
-                options.SignIn.RequireConfirmedAccount = true;
-            })
-            .AddEntityFrameworkStores<SipasDbContext>()
+        services.AddStaffAccounts()
             .AddSignInManager()
             .AddDefaultTokenProviders()
-            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
-            .AddErrorDescriber<VietnameseIdentityErrors>();
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>();
         services.AddScoped<IUserConfirmation<StaffUser>, StaffAccountConfirmation>();
         // A disabled account, a changed role or password ends existing sessions within a minute, not 30 (the default).
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -60,9 +43,37 @@ public static class StaffServiceCollectionExtensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, StaffAuthorizationResults>();
         services.AddScoped<StaffScope>();
         services.AddScoped<AuditTrail>();
-        services.AddScoped<StaffAccounts>();
         services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimitPolicy>(SignInRateLimit));
         return services;
+    }
+
+    /// <summary>
+    /// Staff accounts without sign-in (Identity's user store and rules, <see cref="StaffAccounts"/>): the service's
+    /// part that the command line's <c>create-admin</c> shares, so both apply the same password rules.
+    /// </summary>
+    public static IdentityBuilder AddStaffAccounts(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<StaffAccounts>();
+        return services.AddIdentityCore<StaffUser>(options =>
+            {
+                // Length over composition rules (NIST SP 800-63B): a long passphrase is allowed, "Abc123!@" is not enough.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 5;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = false;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
+                // A disabled account is "not confirmed" (StaffAccountConfirmation): it cannot sign in.
+                options.SignIn.RequireConfirmedAccount = true;
+            })
+            .AddEntityFrameworkStores<SipasDbContext>()
+            .AddErrorDescriber<VietnameseIdentityErrors>();
     }
 
     public static WebApplication UseStaff(this WebApplication app)
