@@ -93,9 +93,15 @@ public sealed class StaffAccounts(UserManager<StaffUser> users, SipasDbContext d
             // Another instance starting at the same moment may have created it first.
             return await db.Users.AnyAsync(ct) ? new FirstAdministratorOutcome.AccountsExist() : new FirstAdministratorOutcome.Refused(string.Join(" ", errors.Values));
         }
-        catch (DbUpdateException) when (await db.Users.AnyAsync(ct))
+        catch (DbUpdateException)
         {
-            return new FirstAdministratorOutcome.AccountsExist();
+            db.ChangeTracker.Clear();
+            if (await db.Users.AnyAsync(ct))
+            {
+                return new FirstAdministratorOutcome.AccountsExist();
+            }
+
+            throw;
         }
     }
 }
