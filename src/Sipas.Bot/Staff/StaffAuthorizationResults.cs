@@ -9,7 +9,7 @@ namespace Sipas.Bot.Staff;
 /// problem+json under <c>/api</c>) and an audit entry; an anonymous API call gets 401 problem+json rather than a
 /// redirect to the sign-in page, which only a browser can follow.
 /// </summary>
-public sealed class StaffAuthorizationResults(AuditTrail audit) : IAuthorizationMiddlewareResultHandler
+public sealed class StaffAuthorizationResults : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -18,7 +18,7 @@ public sealed class StaffAuthorizationResults(AuditTrail audit) : IAuthorization
         var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         if (authorizeResult.Forbidden)
         {
-            await DenyAsync(context, audit, context.RequestAborted);
+            await DenyAsync(context, context.RequestServices.GetRequiredService<AuditTrail>(), context.RequestAborted);
             return;
         }
 

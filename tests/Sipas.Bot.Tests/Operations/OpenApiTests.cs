@@ -106,7 +106,7 @@ public sealed class OpenApiTests : IAsyncLifetime
 
         var parameters = operation["parameters"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => (bool?)p!["required"] ?? false);
         Assert.Equal(new Dictionary<string, bool> { ["unit"] = true, ["from"] = false, ["to"] = false, ["children"] = false }, parameters);
-        Assert.Equal(["200", "400", "404", "default"], operation["responses"]!.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(["200", "400", "401", "403", "404", "default"], operation["responses"]!.AsObject().Select(r => r.Key).Order());
     }
 
     [Fact]
