@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Sipas.Bot.Staff;
 using Sipas.Data.Model;
@@ -90,11 +91,9 @@ public sealed class UnitSettingsPagesTests(AdminHost host) : IClassFixture<Admin
         Assert.Equal(HttpStatusCode.SeeOther, second.StatusCode);
         var change = (await host.AuditAsync(AuditActions.UnitSettingsUpdated, unit.Code)).Last();
         Assert.Equal("08:00", AdminHost.Json(change.Before).GetProperty("windowStart").GetString());
-        Assert.Equal(JsonValueKindNull, AdminHost.Json(change.After).GetProperty("delayMinutes").ValueKind);
+        Assert.Equal(JsonValueKind.Null, AdminHost.Json(change.After).GetProperty("delayMinutes").ValueKind);
         Assert.Equal("22:00", AdminHost.Json(change.After).GetProperty("windowStart").GetString());
     }
-
-    private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     [Fact]
     public async Task ClearingTheOverrides_RemovesThem_AndTheUnitInheritsFromConfiguration()
