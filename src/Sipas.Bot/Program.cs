@@ -1,3 +1,4 @@
+using Sipas.Bot.Admin;
 using Sipas.Bot.Channels;
 using Sipas.Bot.Cli;
 using Sipas.Bot.Conversations;
@@ -69,7 +70,7 @@ if (role.ServesWeb)
     app.MapChannelWebhooks();
     app.MapIndex();
     app.MapWebForm();
-    app.MapStaff();
+    app.MapStaff().MapAdminPages();
 }
 
 app.MapOperations();

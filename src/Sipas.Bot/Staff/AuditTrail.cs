@@ -20,6 +20,9 @@ public static class AuditActions
     public const string AccessDenied = "access.denied";
     public const string StaffCreated = "staff.create";
     public const string StaffUpdated = "staff.update";
+    public const string StaffDisabled = "staff.disable";
+    public const string StaffEnabled = "staff.enable";
+    public const string StaffPasswordReset = "staff.password-reset";
     public const string UnitSettingsUpdated = "unit-settings.update";
     public const string HolidaysUpdated = "holidays.update";
     public const string DashboardCommand = "dashboard.command";
