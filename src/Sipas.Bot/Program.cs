@@ -1,4 +1,3 @@
-using Sipas.Bot.Admin;
 using Sipas.Bot.Channels;
 using Sipas.Bot.Cli;
 using Sipas.Bot.Conversations;
@@ -70,7 +69,7 @@ if (role.ServesWeb)
     app.MapChannelWebhooks();
     app.MapIndex();
     app.MapWebForm();
-    app.MapStaff().MapAdminPages();
+    app.MapStaff();
 }
 
 app.MapOperations();

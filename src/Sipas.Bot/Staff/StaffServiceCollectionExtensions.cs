@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Sipas.Bot.Admin;
 using Sipas.Bot.Http;
 using Sipas.Bot.WebForm;
 using Sipas.Data;
@@ -83,12 +84,13 @@ public static class StaffServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>The staff pages under <c>/admin</c>: sign-in, the home page, the account page.</summary>
+    /// <summary>The staff pages under <c>/admin</c>: sign-in, the home page, one's account, and the administration pages.</summary>
     public static RouteGroupBuilder MapStaff(this WebApplication app)
     {
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapSignIn();
         admin.MapAccount();
+        admin.MapAdminPages();
         return admin;
     }
 
