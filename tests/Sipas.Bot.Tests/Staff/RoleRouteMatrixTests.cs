@@ -28,12 +28,21 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
     private const string WardA = "MA-A";
     private const string WardB = "MA-B";
 
-    /// <summary>Endpoints about one unit, and how the unit is given: their callers outside its scope are refused.</summary>
+    /// <summary>
+    /// Endpoints about one unit (or one account of a unit), and how it is given: their callers outside its scope are
+    /// refused. Here they are all about ward A, or about an account in ward A.
+    /// </summary>
     private static readonly Dictionary<string, string> UnitScoped = new(StringComparer.Ordinal)
     {
         ["/api/v1/index"] = "query:unit",
         ["/admin/units/{code}"] = "route:code",
+        ["/admin/staff/{id:guid}/disable"] = "route:id",
+        ["/admin/staff/{id:guid}/enable"] = "route:id",
+        ["/admin/staff/{id:guid}/password"] = "route:id",
     };
+
+    /// <summary>Changes to what every unit shares (the holiday list): only an Administrator of the whole deployment may make them.</summary>
+    private static readonly HashSet<string> DeploymentWide = new(StringComparer.Ordinal) { "POST /admin/holidays", "POST /admin/holidays/delete" };
 
     private static readonly string[] StaffPolicyNames = [StaffPolicies.SignedIn, StaffPolicies.Administer, StaffPolicies.Oversee];
 
@@ -41,6 +50,7 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
     private FakeEsms _esms = null!;
     private SipasFactory _factory = null!;
     private readonly Dictionary<Caller, HttpClient> _clients = [];
+    private Guid _accountInWardA;
 
     private enum Caller
     {
@@ -73,6 +83,7 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
             await seed.UnitAsync(WardB, "Phường B", province.Id);
         }
 
+        _accountInWardA = (await StaffSessions.CreateAsync(_factory.Services, "muc-tieu", StaffRole.UnitViewer, WardA)).Id;
         _clients[Caller.Anonymous] = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         _clients[Caller.UnitViewerInScope] = await StaffSessions.ClientAsync(_factory, StaffRole.UnitViewer, WardA);
         _clients[Caller.UnitViewerOutOfScope] = await StaffSessions.ClientAsync(_factory, StaffRole.UnitViewer, WardB);
@@ -128,7 +139,7 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
             {
                 foreach (var caller in Enum.GetValues<Caller>())
                 {
-                    var expected = Expected(policy, caller, UnitScoped.ContainsKey(endpoint.RoutePattern.RawText!));
+                    var expected = Expected(policy, caller, UnitScoped.ContainsKey(endpoint.RoutePattern.RawText!), DeploymentWide.Contains($"{method} {endpoint.RoutePattern.RawText}"));
                     using var response = await SendAsync(endpoint, method, caller);
                     var status = (int)response.StatusCode;
                     var location = response.Headers.Location?.ToString() ?? "";
@@ -168,7 +179,7 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
         Refused,
     }
 
-    private static Outcome Expected(string policy, Caller caller, bool unitScoped)
+    private static Outcome Expected(string policy, Caller caller, bool unitScoped, bool deploymentWide)
     {
         if (caller == Caller.Anonymous)
         {
@@ -182,7 +193,8 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
             StaffPolicies.Oversee => caller is Caller.Administrator or Caller.AdministratorOutOfScope or Caller.Supervisor,
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "not a staff policy"),
         };
-        var scopeAllowed = !unitScoped || caller is not (Caller.UnitViewerOutOfScope or Caller.AdministratorOutOfScope);
+        var scopeAllowed = (!unitScoped || caller is not (Caller.UnitViewerOutOfScope or Caller.AdministratorOutOfScope))
+            && (!deploymentWide || caller is not Caller.AdministratorOutOfScope);
         return roleAllowed && scopeAllowed ? Outcome.Allowed : Outcome.Refused;
     }
 
@@ -221,14 +233,15 @@ public sealed class RoleRouteMatrixTests(ITestOutputHelper output) : IAsyncLifet
     private static IEnumerable<string> Methods(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods : [HttpMethods.Get];
 
-    /// <summary>A concrete path: a unit parameter gets ward A, a catch-all nothing, any other parameter a value no row has.</summary>
-    private static string PathOf(RouteEndpoint endpoint)
+    /// <summary>A concrete path: a unit gets ward A, an account the one in ward A, a catch-all nothing, any other parameter a value no row has.</summary>
+    private string PathOf(RouteEndpoint endpoint)
     {
         var segments = endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,
             RoutePatternParameterPart { IsCatchAll: true } => "",
             RoutePatternParameterPart { Name: "code" } when UnitScoped.ContainsKey(endpoint.RoutePattern.RawText!) => WardA,
+            RoutePatternParameterPart { Name: "id" } when UnitScoped.ContainsKey(endpoint.RoutePattern.RawText!) => _accountInWardA.ToString(),
             RoutePatternParameterPart => "khong-co",
             _ => "",
         })));
