@@ -20,6 +20,12 @@ public sealed class DispatchOptions
     /// <summary>How long a claimed invitation stays with its dispatcher; after that a crashed dispatcher's work is taken over.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The longest an invitation's send waits for its provider's rate-limit slot while its dispatcher holds the claim
+    /// (a quarter of the lease); a slot further away defers the invitation to it, recorded as a rate-limit decision.
+    /// </summary>
+    public TimeSpan LongestRateLimitWait => ClaimLease / 4;
+
     /// <summary>A dispatcher run stops claiming after this long, so the next recurring run shares the work.</summary>
     public TimeSpan MaxRunTime { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -27,8 +27,13 @@ public abstract record SendOutcome
     /// <summary><paramref name="RetryAt"/>: when a retryable failure may be tried again; null for a permanent failure.</summary>
     public sealed record Failed(string Error, DateTimeOffset? RetryAt) : SendOutcome;
 
-    public sealed record Skipped(SkipReason Reason) : SendOutcome;
+    /// <param name="Parameters">JSON of what the rule saw, for the decision log (<see cref="Policy.PolicyDecision"/>); null: none beyond the reason.</param>
+    public sealed record Skipped(SkipReason Reason, string? Parameters = null) : SendOutcome;
 
-    /// <summary>Not tried: the citizen still has another survey open on that channel. Due again at <paramref name="Until"/>, without using up an attempt.</summary>
-    public sealed record Deferred(string Reason, DateTimeOffset Until) : SendOutcome;
+    /// <summary>
+    /// Not tried now, by the rule <paramref name="Rule"/> (<see cref="Policy.DecisionRules"/>: the citizen still has another
+    /// survey open on that channel, the provider's rate-limit slot is far, the window or a holiday). Due again at
+    /// <paramref name="Until"/>, without using up an attempt.
+    /// </summary>
+    public sealed record Deferred(string Rule, string Reason, DateTimeOffset Until, string Parameters) : SendOutcome;
 }
