@@ -16,7 +16,7 @@ public sealed class InvitationSender(SipasDbContext db, IServiceScopeFactory sco
 {
     // An invitation deferred to its rate-limit slot is due at that slot; its latest decision says so, with the provider.
     private const string HeldSlotsSql = """
-        SELECT DISTINCT ON (d.invitation_id) d.invitation_id AS "InvitationId", d.rule AS "Rule", d.parameters ->> 'provider' AS "Provider", d.deferred_until AS "Until"
+        SELECT DISTINCT ON (d.invitation_id) d.invitation_id, d.rule, d.parameters ->> 'provider' AS provider, d.deferred_until
         FROM invitation_decisions d
         WHERE d.invitation_id = ANY ({0})
         ORDER BY d.invitation_id, d.id DESC
@@ -35,23 +35,23 @@ public sealed class InvitationSender(SipasDbContext db, IServiceScopeFactory sco
         var ids = invitationIds.ToArray();
         var latest = await db.Database.SqlQueryRaw<LatestDecision>(HeldSlotsSql, ids).ToListAsync(cancellationToken);
         var held = latest
-            .Where(d => d.Rule == DecisionRules.RateLimit && d.Provider is not null && d.Until is not null)
-            .ToDictionary(d => d.InvitationId, d => new HeldRateSlot(d.Provider!, new RateSlot(d.Until!.Value, TimeSpan.Zero)));
+            .Where(d => d.Rule == DecisionRules.RateLimit && d.Provider is not null && d.DeferredUntil is not null)
+            .ToDictionary(d => d.InvitationId, d => new HeldRateSlot(d.Provider!, new RateSlot(d.DeferredUntil!.Value, TimeSpan.Zero)));
         return new Prepared(invitations, optedOutOf, held, scopes);
     }
 
-    private sealed record LatestDecision(Guid InvitationId, string Rule, string? Provider, DateTimeOffset? Until);
+    private sealed record LatestDecision(Guid InvitationId, string Rule, string? Provider, DateTimeOffset? DeferredUntil);
 
     private sealed class Prepared(
         IReadOnlyDictionary<Guid, Invitation> invitations, ILookup<Guid, ChannelKind> optedOutOf, IReadOnlyDictionary<Guid, HeldRateSlot> held, IServiceScopeFactory scopes)
         : IPreparedInvitations
     {
-        public async Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+        public async Task<SendOutcome> SendAsync(Guid invitationId, DateTimeOffset latestSlot, CancellationToken cancellationToken)
         {
             var invitation = invitations[invitationId];
             await using var scope = scopes.CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<SendInvitation>()
-                .SendAsync(invitation, [.. optedOutOf[invitation.ContactId]], held.GetValueOrDefault(invitationId), cancellationToken);
+                .SendAsync(invitation, [.. optedOutOf[invitation.ContactId]], held.GetValueOrDefault(invitationId), latestSlot, cancellationToken);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Sipas.Bot.Channels;
 using Sipas.Data;
@@ -14,9 +13,9 @@ namespace Sipas.Bot.Conversations;
 /// cannot reach the citizen or is paused. On a two-way provider it opens the chat (greeting + first question); on a
 /// one-way or template provider it sends the web form's link (and the Telegram deep link). Each provider's message is
 /// stored under a key of the invitation and the provider, so re-running this finds the same message and the citizen
-/// gets it once. Under a rate limit the provider's slot is reserved first: one further away than
-/// <see cref="DispatchOptions.LongestRateLimitWait"/> defers the invitation to that slot (which stays its own) instead of
-/// holding the dispatcher's claim while it waits, so a backlog at the window's start drains at the limit, visibly.
+/// gets it once. Under a rate limit the provider's slot is reserved first: one starting later than the dispatcher allows
+/// (<see cref="DispatchOptions.LongestRateLimitWait"/> after the claim) defers the invitation to that slot, which stays
+/// its own, instead of holding the claim while it waits; so a backlog at the window's start drains at the limit, visibly.
 /// </summary>
 public sealed class SendInvitation(
     SipasDbContext db,
@@ -28,7 +27,6 @@ public sealed class SendInvitation(
     QuestionnaireItems questionnaires,
     InvitationTemplateData templateData,
     RateLimiter rateLimiter,
-    IOptions<DispatchOptions> dispatch,
     TimeProvider time)
 {
     /// <summary>How long an invitation waits when the citizen still has another survey open on the chosen channel.</summary>
@@ -37,7 +35,9 @@ public sealed class SendInvitation(
     /// <param name="invitation">Loaded with its dossier (unit, procedure) and contact, as <see cref="InvitationSender"/> prepares it.</param>
     /// <param name="optedOutOf">The channels the citizen has opted out of (an opt-out of every channel skips the invitation before this).</param>
     /// <param name="heldSlot">The rate-limit slot reserved when this invitation was deferred to it; used instead of a new one on that provider.</param>
-    public async Task<SendOutcome> SendAsync(Invitation invitation, IReadOnlyCollection<ChannelKind> optedOutOf, HeldRateSlot? heldSlot, CancellationToken cancellationToken)
+    /// <param name="latestSlot">A rate-limit slot starting after this defers the invitation to it.</param>
+    public async Task<SendOutcome> SendAsync(
+        Invitation invitation, IReadOnlyCollection<ChannelKind> optedOutOf, HeldRateSlot? heldSlot, DateTimeOffset latestSlot, CancellationToken cancellationToken)
     {
         var dossier = invitation.Dossier!;
         var failures = new List<string>();
@@ -57,7 +57,8 @@ public sealed class SendInvitation(
             }
 
             var slot = heldSlot is { } held && held.Provider == provider.Name ? held.Slot : await rateLimiter.ReserveAsync(provider.Name, cancellationToken);
-            if (slot is not null && slot.StartsAt - time.GetUtcNow() > dispatch.Value.LongestRateLimitWait)
+            // A slot already due is taken even past the latest one (a slow start of the batch is not the limit's doing).
+            if (slot is not null && slot.StartsAt > latestSlot && slot.Wait > TimeSpan.Zero)
             {
                 return new SendOutcome.Deferred(
                     DecisionRules.RateLimit,

@@ -21,8 +21,9 @@ public sealed class DispatchOptions
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// The longest an invitation's send waits for its provider's rate-limit slot while its dispatcher holds the claim
-    /// (a quarter of the lease); a slot further away defers the invitation to it, recorded as a rate-limit decision.
+    /// How long after its claim an invitation's send may still start when it waits for its provider's rate-limit slot
+    /// (a quarter of the lease): a slot starting later defers the invitation to it, recorded as a rate-limit decision,
+    /// so a batch claimed at a window's start with a backlog does not hold its claims while the backlog drains.
     /// </summary>
     public TimeSpan LongestRateLimitWait => ClaimLease / 4;
 

@@ -16,7 +16,11 @@ public interface IInvitationSender
 public interface IPreparedInvitations
 {
     /// <summary>Sends one invitation of the batch; safe to call concurrently for different invitations.</summary>
-    Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken);
+    /// <param name="latestSlot">
+    /// The latest start of a rate-limit slot worth waiting for while the invitation is claimed; a slot starting later
+    /// defers the invitation to it (<see cref="Policy.DecisionRules.RateLimit"/>) instead.
+    /// </param>
+    Task<SendOutcome> SendAsync(Guid invitationId, DateTimeOffset latestSlot, CancellationToken cancellationToken);
 }
 
 public abstract record SendOutcome

@@ -195,7 +195,7 @@ public sealed class InvitationDispatcher(
                 return null;
             }
 
-            return await prepared.SendAsync(claimed.Id, ct);
+            return await prepared.SendAsync(claimed.Id, claimed.ClaimedAt + options.Value.LongestRateLimitWait, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -469,7 +469,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
 
         private sealed class Batch(RecordingSender sender, HashSet<Guid> prepared) : IPreparedInvitations
         {
-            public Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+            public Task<SendOutcome> SendAsync(Guid invitationId, DateTimeOffset latestSlot, CancellationToken cancellationToken)
             {
                 Assert.Contains(invitationId, prepared);
                 sender._calls.AddOrUpdate(invitationId, 1, (_, n) => n + 1);
