@@ -30,6 +30,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
 
     public DbSet<UnitSendSettings> UnitSendSettings => Set<UnitSendSettings>();
     public DbSet<Holiday> Holidays => Set<Holiday>();
+    public DbSet<HolidaySeedYear> HolidaySeedYears => Set<HolidaySeedYear>();
     public DbSet<InvitationDecision> InvitationDecisions => Set<InvitationDecision>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
@@ -83,6 +84,11 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
             e.HasKey(h => h.Date);
             e.Property(h => h.Name).HasMaxLength(200);
             e.Property(h => h.Source).HasMaxLength(500);
+        });
+        modelBuilder.Entity<HolidaySeedYear>(e =>
+        {
+            e.HasKey(y => y.Year);
+            e.Property(y => y.Year).ValueGeneratedNever();
         });
         modelBuilder.Entity<InvitationDecision>(e =>
         {

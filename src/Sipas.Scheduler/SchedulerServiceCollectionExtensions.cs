@@ -25,6 +25,10 @@ public static class SchedulerServiceCollectionExtensions
                 "Scheduler:ClaimLease must be longer than 1.5 × Messages:SendTimeout, so a claim never runs out while its send is in flight.")
             .ValidateOnStart();
         services.AddSingleton<SendWindow>();
+        services.AddSingleton<SendSchedule>();
+        services.AddSingleton<HolidaySeeder>();
+        services.AddScoped<SeedHolidaysJob>();
+        services.AddScoped<BacklogEstimate>();
         services.AddScoped<SendPolicy>();
         services.AddSingleton<InvitationDispatcher>();
         services.AddScoped<DispatchInvitationsJob>();
@@ -55,6 +59,7 @@ public static class SchedulerServiceCollectionExtensions
 
         if (runJobServer)
         {
+            services.AddHostedService<SeedHolidaysAtStart>();
             var workers = configuration.GetSection(DispatchOptions.Section).Get<DispatchOptions>()?.WorkerCount ?? new DispatchOptions().WorkerCount;
             services.AddHangfireServer(server =>
             {
@@ -76,6 +81,7 @@ public static class SchedulerServiceCollectionExtensions
         jobs.Ensure<ExpireInvitationsJob>(ExpireInvitationsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.Ensure<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.Ensure<ProcessWebhookInboxJob>(ProcessWebhookInboxJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * * *");
+        jobs.Ensure<SeedHolidaysJob>(SeedHolidaysJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
     }
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory

@@ -1,6 +1,7 @@
 using Sipas.Scheduler;
 using Sipas.Bot.Channels.Simulator;
 using Sipas.Bot.Hosting;
+using Sipas.Scheduler.Invitations;
 using Sipas.Scheduler.Messages;
 
 namespace Sipas.Bot.Channels;
@@ -27,6 +28,7 @@ public static class ChannelServiceCollectionExtensions
         services.AddSingleton<ChannelRouter>();
         services.AddSingleton<ProviderPauses>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<IInvitationSendRate, InvitationSendRate>();
         services.AddSingleton<MessageGroupWrites>();
         services.AddScoped<ContactDirectory>();
         services.AddScoped<MessageReceipts>();

@@ -63,9 +63,10 @@ public sealed class OutboundMessenger(
     /// <summary>
     /// Stores the message unless one with its key exists, then delivers whichever is stored. A new message is stored
     /// already claimed for its first attempt (state Sending, one attempt, a lease), so the first send costs one
-    /// round trip before the provider call; a stored one goes through <see cref="DeliverAsync"/>.
+    /// round trip before the provider call; a stored one goes through <see cref="DeliverAsync"/>. A new message sent
+    /// at once uses <paramref name="reservedSlot"/>, the provider's rate-limit slot its caller reserved, instead of reserving one.
     /// </summary>
-    public async Task<Delivery> StoreAndDeliverAsync(OutboundMessage message, CancellationToken ct)
+    public async Task<Delivery> StoreAndDeliverAsync(OutboundMessage message, RateSlot? reservedSlot, CancellationToken ct)
     {
         if (await pauses.PausedUntilAsync(message.Provider, ct) is not null)
         {
@@ -79,7 +80,7 @@ public sealed class OutboundMessenger(
             return await DeliverAsync(await StoredIdAsync(message.IdempotencyKey, ct), message.Provider, ct);
         }
 
-        return await SendClaimedAsync(message, attempt: 1, ct);
+        return await SendClaimedAsync(message, attempt: 1, reservedSlot, ct);
     }
 
     private Task<Guid> StoredIdAsync(string idempotencyKey, CancellationToken ct) =>
@@ -112,7 +113,7 @@ public sealed class OutboundMessenger(
         }
 
         var message = await db.OutboundMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, ct);
-        return await SendClaimedAsync(message, attempt, ct);
+        return await SendClaimedAsync(message, attempt, reservedSlot: null, ct);
     }
 
     /// <summary>
@@ -120,9 +121,9 @@ public sealed class OutboundMessenger(
     /// limit is waited for right before the call, so requests reach the provider paced, not merely reserved paced;
     /// a long wait renews the claim first.
     /// </summary>
-    private async Task<Delivery> SendClaimedAsync(OutboundMessage message, int attempt, CancellationToken ct)
+    private async Task<Delivery> SendClaimedAsync(OutboundMessage message, int attempt, RateSlot? reservedSlot, CancellationToken ct)
     {
-        if (await rateLimiter.WaitTurnAsync(message.Provider, ct) > options.Value.SendLease - options.Value.SendTimeout)
+        if (await rateLimiter.WaitTurnAsync(message.Provider, reservedSlot, ct) > options.Value.SendLease - options.Value.SendTimeout)
         {
             await db.OutboundMessages.Where(m => m.Id == message.Id && m.State == OutboundState.Sending)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, time.GetUtcNow() + options.Value.SendLease), ct);

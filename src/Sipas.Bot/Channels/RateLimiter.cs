@@ -32,22 +32,23 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOpt
         """;
 
     /// <summary>
-    /// Waits for this send's turn: the provider's next shared slot, and at least one interval after this process's
-    /// previous send to it. Returns how long it waited (zero without a limit).
+    /// Waits for this send's turn: the provider's next shared slot (<paramref name="reserved"/> when the caller reserved it
+    /// already), and at least one interval after this process's previous send to it. Returns how long it waited (zero
+    /// without a limit).
     /// </summary>
-    public async Task<TimeSpan> WaitTurnAsync(string provider, CancellationToken ct)
+    public async Task<TimeSpan> WaitTurnAsync(string provider, RateSlot? reserved, CancellationToken ct)
     {
-        if (await ReserveAsync(provider, ct) is not { } slot)
+        if ((reserved ?? await ReserveAsync(provider, ct)) is not { } slot || RateOf(provider) is not { } perSecond)
         {
             return TimeSpan.Zero;
         }
 
-        var interval = Interval(options.Value.RateLimits[provider]);
+        var interval = Interval(perSecond);
         var now = time.GetTimestamp();
         long turn;
         lock (_nextLocalSend)
         {
-            var shared = now + (long)(Math.Max(0, slot.Wait.TotalSeconds) * time.TimestampFrequency);
+            var shared = now + (long)(Math.Max(0, (slot.StartsAt - time.GetUtcNow()).TotalSeconds) * time.TimestampFrequency);
             turn = Math.Max(shared, _nextLocalSend.GetValueOrDefault(provider));
             _nextLocalSend[provider] = turn + (long)(interval.TotalSeconds * time.TimestampFrequency);
         }
@@ -64,7 +65,7 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOpt
     /// <summary>Reserves the provider's next slot: when it starts (the database's clock) and how long from now that is; null without a limit.</summary>
     public async Task<RateSlot?> ReserveAsync(string provider, CancellationToken ct)
     {
-        if (!options.Value.RateLimits.TryGetValue(provider, out var perSecond) || perSecond <= 0)
+        if (RateOf(provider) is not { } perSecond)
         {
             return null;
         }
@@ -77,6 +78,9 @@ public sealed class RateLimiter(NpgsqlDataSource dataSource, IOptions<ChannelOpt
         var startsAt = reader.GetFieldValue<DateTimeOffset>(0);
         return new RateSlot(startsAt, startsAt - reader.GetFieldValue<DateTimeOffset>(1));
     }
+
+    /// <summary>The provider's configured messages per second; null when it has no limit.</summary>
+    public double? RateOf(string provider) => options.Value.RateLimits.TryGetValue(provider, out var perSecond) && perSecond > 0 ? perSecond : null;
 
     private static TimeSpan Interval(double perSecond) => TimeSpan.FromSeconds(1 / (perSecond * Headroom));
 }

@@ -4,6 +4,7 @@ using Sipas.Bot.Channels;
 using Sipas.Data;
 using Sipas.Data.Model;
 using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Policy;
 
 namespace Sipas.Bot.Conversations;
 
@@ -12,7 +13,9 @@ namespace Sipas.Bot.Conversations;
 /// cannot reach the citizen or is paused. On a two-way provider it opens the chat (greeting + first question); on a
 /// one-way or template provider it sends the web form's link (and the Telegram deep link). Each provider's message is
 /// stored under a key of the invitation and the provider, so re-running this finds the same message and the citizen
-/// gets it once.
+/// gets it once. Under a rate limit the provider's slot is reserved first: one starting later than the dispatcher allows
+/// (<see cref="DispatchOptions.LongestRateLimitWait"/> after the claim) defers the invitation to that slot, which stays
+/// its own, instead of holding the claim while it waits; so a backlog at the window's start drains at the limit, visibly.
 /// </summary>
 public sealed class SendInvitation(
     SipasDbContext db,
@@ -23,6 +26,7 @@ public sealed class SendInvitation(
     ConversationTexts texts,
     QuestionnaireItems questionnaires,
     InvitationTemplateData templateData,
+    RateLimiter rateLimiter,
     TimeProvider time)
 {
     /// <summary>How long an invitation waits when the citizen still has another survey open on the chosen channel.</summary>
@@ -30,7 +34,10 @@ public sealed class SendInvitation(
 
     /// <param name="invitation">Loaded with its dossier (unit, procedure) and contact, as <see cref="InvitationSender"/> prepares it.</param>
     /// <param name="optedOutOf">The channels the citizen has opted out of (an opt-out of every channel skips the invitation before this).</param>
-    public async Task<SendOutcome> SendAsync(Invitation invitation, IReadOnlyCollection<ChannelKind> optedOutOf, CancellationToken cancellationToken)
+    /// <param name="heldSlot">The rate-limit slot reserved when this invitation was deferred to it; used instead of a new one on that provider.</param>
+    /// <param name="latestSlot">A rate-limit slot starting after this defers the invitation to it.</param>
+    public async Task<SendOutcome> SendAsync(
+        Invitation invitation, IReadOnlyCollection<ChannelKind> optedOutOf, HeldRateSlot? heldSlot, DateTimeOffset latestSlot, CancellationToken cancellationToken)
     {
         var dossier = invitation.Dossier!;
         var failures = new List<string>();
@@ -49,14 +56,29 @@ public sealed class SendInvitation(
                 continue;
             }
 
+            var slot = heldSlot is { } held && held.Provider == provider.Name ? held.Slot : await rateLimiter.ReserveAsync(provider.Name, cancellationToken);
+            // A slot already due is taken even past the latest one (a slow start of the batch is not the limit's doing).
+            if (slot is not null && slot.StartsAt > latestSlot && slot.Wait > TimeSpan.Zero)
+            {
+                return new SendOutcome.Deferred(
+                    DecisionRules.RateLimit,
+                    $"{provider.Name}'s next rate-limit slot is at {slot.StartsAt:O}.",
+                    slot.StartsAt,
+                    PolicyDecision.ToJson(new { provider = provider.Name, ratePerSecond = rateLimiter.RateOf(provider.Name), slot = slot.StartsAt }));
+            }
+
             var key = $"invitation:{invitation.Id}:{provider.Name}";
             var message = await ComposeAsync(invitation, provider, address, key, cancellationToken);
             if (message is null)
             {
-                return new SendOutcome.Deferred($"The citizen still has another survey open on {provider.Channel}.", time.GetUtcNow() + WaitForOpenSurvey);
+                return new SendOutcome.Deferred(
+                    DecisionRules.OpenSurvey,
+                    $"The citizen still has another survey open on {provider.Channel}.",
+                    time.GetUtcNow() + WaitForOpenSurvey,
+                    PolicyDecision.ToJson(new { channel = provider.Channel.ToString(), provider = provider.Name, wait = WaitForOpenSurvey.ToString() }));
             }
 
-            switch (await messenger.StoreAndDeliverAsync(message, cancellationToken))
+            switch (await messenger.StoreAndDeliverAsync(message, slot, cancellationToken))
             {
                 case Delivery.Accepted accepted:
                     await CancelPausedAsync(paused, provider, cancellationToken);
@@ -83,7 +105,9 @@ public sealed class SendInvitation(
             return new SendOutcome.Failed(string.Join(" | ", failures), paused.Min(p => p.Until));
         }
 
-        return failures.Count == 0 ? new SendOutcome.Skipped(SkipReason.NoChannel) : new SendOutcome.Failed(string.Join(" | ", failures), RetryAt: null);
+        return failures.Count == 0
+            ? new SendOutcome.Skipped(SkipReason.NoChannel, PolicyDecision.ToJson(new { unit = dossier.Unit.Code, preferredChannel = dossier.PreferredChannel?.ToString(), optedOutOf = optedOutOf.Select(c => c.ToString()) }))
+            : new SendOutcome.Failed(string.Join(" | ", failures), RetryAt: null);
     }
 
     /// <summary>The invitation as <paramref name="provider"/> can carry it; null when a chat cannot open because another survey is open there.</summary>
@@ -160,3 +184,6 @@ public sealed class SendInvitation(
         }
     }
 }
+
+/// <summary>A rate-limit slot reserved for an invitation when it was deferred to it (<see cref="DecisionRules.RateLimit"/>).</summary>
+public sealed record HeldRateSlot(string Provider, RateSlot Slot);

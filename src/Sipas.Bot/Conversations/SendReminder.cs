@@ -49,6 +49,6 @@ public sealed class SendReminder(
         }
 
         var message = messenger.Compose(provider, address, invitation.ContactId, content, $"reminder:{invitationId}", invitationId, conversation?.Id);
-        return await messenger.StoreAndDeliverAsync(message, cancellationToken) is Delivery.Accepted;
+        return await messenger.StoreAndDeliverAsync(message, reservedSlot: null, cancellationToken) is Delivery.Accepted;
     }
 }

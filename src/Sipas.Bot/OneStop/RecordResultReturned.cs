@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Sipas.Data;
 using Sipas.Data.Diagnostics;
@@ -23,29 +22,28 @@ public sealed class RecordResultReturned(
     SipasDbContext db,
     OneStopReferences references,
     PersonalDataProtector personalData,
-    SendWindow window,
-    IOptions<SurveyOptions> survey,
+    SendSchedule schedule,
     Failpoints failpoints,
     TimeProvider time,
     ILogger<RecordResultReturned> logger)
 {
     public const string EventKind = "one_stop";
-    private const string CodeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     public async Task<RecordOutcome> RecordAsync(string source, ResultReturnedEvent ev, byte[] payload, CancellationToken ct)
     {
         var payloadHash = SHA256.HashData(payload);
         var now = time.GetUtcNow();
+        var calendar = await schedule.CurrentAsync(ct);
         var contact = NewContact(ev, now);
         var dossier = NewDossier(ev, now);
-        var invitation = NewInvitation(dossier, ev, now);
-        var inbound = NewEvent(source, ev.EventId, payload, payloadHash, invitation.Id, now);
-        var written = references.Cached(source, ev) is { } known && await writer.TryWriteAsync(new NewEventRows(known, contact, dossier, invitation, inbound), ct);
-        if (!written)
+        var inbound = NewEvent(source, ev.EventId, payload, payloadHash, Guid.CreateVersion7(), now);
+        NewEventRows Rows(EventReferences ids) => NewEventRows.Of(ids, contact, dossier, inbound, ev.Phone.IsMobile, calendar, now);
+        var rows = references.Cached(source, ev) is { } known ? Rows(known) : null;
+        if (rows is null || !await writer.TryWriteAsync(rows, ct))
         {
             try
             {
-                await WriteAloneAsync(source, ev, contact, dossier, invitation, inbound, now, ct);
+                rows = await WriteAloneAsync(source, ev, Rows, now, ct);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -59,6 +57,7 @@ public sealed class RecordResultReturned(
         }
 
         failpoints.Hit(Failpoints.AfterEventCommit);
+        var invitation = rows.Invitation;
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation(
@@ -74,19 +73,21 @@ public sealed class RecordResultReturned(
     /// event refused here leaves no unit or procedure behind; they are cached only once it has committed. A unique
     /// violation says which kind of repeat this is.
     /// </summary>
-    private async Task WriteAloneAsync(
-        string source, ResultReturnedEvent ev, Contact contact, Dossier dossier, Invitation invitation, InboundEvent inbound, DateTimeOffset now, CancellationToken ct)
+    private async Task<NewEventRows> WriteAloneAsync(
+        string source, ResultReturnedEvent ev, Func<EventReferences, NewEventRows> rowsFor, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var ids = references.Cached(source, ev) ?? await references.ResolveAsync(connection, source, ev, now, ct);
-        await using (var command = NewEventRows.InsertCommand(connection, [new NewEventRows(ids, contact, dossier, invitation, inbound)]))
+        var rows = rowsFor(ids);
+        await using (var command = NewEventRows.InsertCommand(connection, [rows]))
         {
             await command.ExecuteNonQueryAsync(ct);
         }
 
         await transaction.CommitAsync(ct);
         references.Remember(source, ev, ids);
+        return rows;
     }
 
     private async Task<RecordOutcome> RepeatedEventAsync(string source, string eventId, byte[] payloadHash, CancellationToken ct)
@@ -155,25 +156,6 @@ public sealed class RecordResultReturned(
         PreferredChannel = ev.PreferredChannel,
         CreatedAt = now,
     };
-
-    private Invitation NewInvitation(Dossier dossier, ResultReturnedEvent ev, DateTimeOffset now)
-    {
-        SkipReason? skip = now - ev.ReturnedAt > survey.Value.MaxEventAge ? SkipReason.EventTooOld
-            : !ev.Phone.IsMobile ? SkipReason.PhoneNotMobile
-            : null;
-        return new Invitation
-        {
-            Id = Guid.CreateVersion7(),
-            DossierId = dossier.Id,
-            Code = RandomNumberGenerator.GetString(CodeAlphabet, 10),
-            State = skip is null ? InvitationState.Scheduled : InvitationState.Skipped,
-            SkipReason = skip,
-            DueAt = window.DueTimeFor(ev.ReturnedAt, now),
-            QuestionnaireId = QuestionnaireSeed.ShortV1Id,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-    }
 
     private InboundEvent NewEvent(string source, string eventId, byte[] payload, byte[] payloadHash, Guid invitationId, DateTimeOffset now) => new()
     {

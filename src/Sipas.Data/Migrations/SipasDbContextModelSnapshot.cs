@@ -530,6 +530,22 @@ namespace Sipas.Data.Migrations
                     b.ToTable("holidays", (string)null);
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.HolidaySeedYear", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<DateTimeOffset>("SeededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seeded_at");
+
+                    b.HasKey("Year")
+                        .HasName("pk_holiday_seed_years");
+
+                    b.ToTable("holiday_seed_years", (string)null);
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.InboundEvent", b =>
                 {
                     b.Property<Guid>("Id")

@@ -28,3 +28,13 @@ public sealed class Holiday
     public required string Source { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// A year whose public holidays were seeded. Seeding inserts a year's days only together with this row, so a day an
+/// administrator deleted is not seeded again on the next start.
+/// </summary>
+public sealed class HolidaySeedYear
+{
+    public int Year { get; set; }
+    public DateTimeOffset SeededAt { get; set; }
+}

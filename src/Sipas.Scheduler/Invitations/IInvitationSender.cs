@@ -16,7 +16,11 @@ public interface IInvitationSender
 public interface IPreparedInvitations
 {
     /// <summary>Sends one invitation of the batch; safe to call concurrently for different invitations.</summary>
-    Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken);
+    /// <param name="latestSlot">
+    /// The latest start of a rate-limit slot worth waiting for while the invitation is claimed; a slot starting later
+    /// defers the invitation to it (<see cref="Policy.DecisionRules.RateLimit"/>) instead.
+    /// </param>
+    Task<SendOutcome> SendAsync(Guid invitationId, DateTimeOffset latestSlot, CancellationToken cancellationToken);
 }
 
 public abstract record SendOutcome
@@ -27,8 +31,13 @@ public abstract record SendOutcome
     /// <summary><paramref name="RetryAt"/>: when a retryable failure may be tried again; null for a permanent failure.</summary>
     public sealed record Failed(string Error, DateTimeOffset? RetryAt) : SendOutcome;
 
-    public sealed record Skipped(SkipReason Reason) : SendOutcome;
+    /// <param name="Parameters">JSON of what the rule saw, for the decision log (<see cref="Policy.PolicyDecision"/>); null: none beyond the reason.</param>
+    public sealed record Skipped(SkipReason Reason, string? Parameters = null) : SendOutcome;
 
-    /// <summary>Not tried: the citizen still has another survey open on that channel. Due again at <paramref name="Until"/>, without using up an attempt.</summary>
-    public sealed record Deferred(string Reason, DateTimeOffset Until) : SendOutcome;
+    /// <summary>
+    /// Not tried now, by the rule <paramref name="Rule"/> (<see cref="Policy.DecisionRules"/>: the citizen still has another
+    /// survey open on that channel, the provider's rate-limit slot is far, the window or a holiday). Due again at
+    /// <paramref name="Until"/>, without using up an attempt.
+    /// </summary>
+    public sealed record Deferred(string Rule, string Reason, DateTimeOffset Until, string Parameters) : SendOutcome;
 }

@@ -27,6 +27,7 @@ public sealed class InvitationDispatcher(
     IServiceScopeFactory scopes,
     IOptions<DispatchOptions> options,
     IOptions<SurveyOptions> survey,
+    SendSchedule schedule,
     Failpoints failpoints,
     SipasMetrics metrics,
     TimeProvider time,
@@ -34,14 +35,15 @@ public sealed class InvitationDispatcher(
 {
     // Rows whose attempts are used up are not claimed again; GiveUpSql ends them.
     private const string ClaimSql = """
-        UPDATE invitations SET claimed_until = @until, claim_token = @token, attempts = attempts + 1, updated_at = @now
-        WHERE id IN (
+        UPDATE invitations i SET claimed_until = @until, claim_token = @token, attempts = i.attempts + 1, updated_at = @now
+        FROM dossiers d
+        WHERE d.id = i.dossier_id AND i.id IN (
             SELECT id FROM invitations
             WHERE state = 'Scheduled' AND due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now) AND attempts < @max_attempts
             ORDER BY due_at
             LIMIT @batch
             FOR UPDATE SKIP LOCKED)
-        RETURNING id, contact_id, attempts
+        RETURNING i.id, i.contact_id, i.attempts, d.unit_id, d.returned_at
         """;
 
     private const string RenewSql = """
@@ -49,11 +51,19 @@ public sealed class InvitationDispatcher(
         WHERE id = @id AND claim_token = @token AND state = 'Scheduled'
         """;
 
-    // A dispatcher that died during its last attempt leaves the row Scheduled with no attempt left.
-    private const string GiveUpSql = """
-        UPDATE invitations SET state = 'Failed', claimed_until = NULL, updated_at = @now,
-               last_error = coalesce(last_error || ' ', '') || '(gave up: no attempt left)'
-        WHERE state = 'Scheduled' AND attempts >= @max_attempts AND (claimed_until IS NULL OR claimed_until < @now)
+    // A dispatcher that died during its last attempt leaves the row Scheduled with no attempt left. The decision is
+    // recorded in the same statement.
+    private const string GiveUpSql = $"""
+        WITH gave_up AS (
+            UPDATE invitations SET state = 'Failed', claimed_until = NULL, updated_at = @now,
+                   last_error = coalesce(last_error || ' ', '') || '(gave up: no attempt left)'
+            WHERE state = 'Scheduled' AND attempts >= @max_attempts AND (claimed_until IS NULL OR claimed_until < @now)
+            RETURNING id, dossier_id, attempts, last_error
+        )
+        INSERT INTO invitation_decisions (invitation_id, unit_id, at, kind, rule, parameters)
+        SELECT g.id, d.unit_id, @now, '{nameof(DecisionKind.Failed)}', '{DecisionRules.AttemptsExhausted}',
+               jsonb_build_object('attempts', g.attempts, 'maxAttempts', @max_attempts, 'error', g.last_error)
+        FROM gave_up g JOIN dossiers d ON d.id = g.dossier_id
         """;
 
     // One statement records a whole batch's outcomes. The prior states are read under a row lock, so the moves
@@ -61,8 +71,10 @@ public sealed class InvitationDispatcher(
     // (Started); any other outcome applies only while the invitation is still Scheduled.
     private const string RecordSql = """
         WITH outcome AS (
-            SELECT * FROM unnest(@ids, @states, @channels, @providers, @delivered, @due_at, @deferred, @errors, @skip_reasons)
-                AS o(id, state, channel, provider, delivered, due_at, deferred, error, skip_reason)
+            SELECT * FROM unnest(@ids, @states, @channels, @providers, @delivered, @due_at, @deferred, @errors, @skip_reasons,
+                                 @unit_ids, @decision_kinds, @decision_rules, @decision_parameters, @decision_until)
+                AS o(id, state, channel, provider, delivered, due_at, deferred, error, skip_reason,
+                     unit_id, decision_kind, decision_rule, decision_parameters, decision_until)
         ), prior AS (
             SELECT i.id, i.state FROM invitations i WHERE i.id = ANY (@ids) ORDER BY i.id FOR UPDATE
         ), recorded AS (
@@ -82,7 +94,13 @@ public sealed class InvitationDispatcher(
                 updated_at = @now
             FROM outcome o JOIN prior p ON p.id = o.id
             WHERE i.id = o.id AND (o.channel IS NOT NULL OR p.state = 'Scheduled')
-            RETURNING p.state AS from_state, i.state AS to_state
+            RETURNING i.id, p.state AS from_state, i.state AS to_state
+        ), decided AS (
+            -- Only for the invitations this statement changed: the decision explains the change it is recorded with.
+            INSERT INTO invitation_decisions (invitation_id, unit_id, at, kind, rule, parameters, deferred_until)
+            SELECT o.id, o.unit_id, @now, o.decision_kind, o.decision_rule, o.decision_parameters::jsonb, o.decision_until
+            FROM outcome o JOIN recorded r ON r.id = o.id
+            WHERE o.decision_rule IS NOT NULL
         )
         SELECT from_state, to_state, count(*)::int FROM recorded WHERE from_state <> to_state GROUP BY from_state, to_state
         """;
@@ -126,14 +144,27 @@ public sealed class InvitationDispatcher(
     private async Task DispatchBatchAsync(List<ClaimedInvitation> batch, DispatchOptions settings, CancellationToken ct)
     {
         var outcomes = new ConcurrentDictionary<Guid, SendOutcome>();
+        var calendar = await schedule.CurrentAsync(ct);
+        var now = time.GetUtcNow();
+        foreach (var claimed in batch)
+        {
+            if (calendar.CheckNow(claimed.UnitId, claimed.ReturnedAt, now) is { } decision)
+            {
+                outcomes[claimed.Id] = decision.Kind == DecisionKind.Skipped
+                    ? new SendOutcome.Skipped(SkipReason.EventTooOld, decision.Parameters)
+                    : new SendOutcome.Deferred(decision.Rule, $"Not now ({decision.Rule}); next allowed {decision.DeferredUntil:O}", decision.DeferredUntil!.Value, decision.Parameters);
+            }
+        }
+
+        var allowed = batch.Where(c => !outcomes.ContainsKey(c.Id)).ToList();
         await using var scope = scopes.CreateAsyncScope();
-        var skips = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync([.. batch.Select(c => (c.Id, c.ContactId))], ct);
+        var skips = await scope.ServiceProvider.GetRequiredService<SendPolicy>().ReserveAsync([.. allowed.Select(c => (c.Id, c.ContactId))], ct);
         foreach (var (id, reason) in skips)
         {
             outcomes[id] = new SendOutcome.Skipped(reason);
         }
 
-        var toSend = batch.Where(c => !skips.ContainsKey(c.Id)).ToList();
+        var toSend = allowed.Where(c => !skips.ContainsKey(c.Id)).ToList();
         if (toSend.Count > 0)
         {
             var prepared = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().PrepareAsync([.. toSend.Select(c => c.Id)], ct);
@@ -164,7 +195,7 @@ public sealed class InvitationDispatcher(
                 return null;
             }
 
-            return await prepared.SendAsync(claimed.Id, ct);
+            return await prepared.SendAsync(claimed.Id, claimed.ClaimedAt + options.Value.LongestRateLimitWait, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -200,7 +231,7 @@ public sealed class InvitationDispatcher(
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            claimed.Add(new ClaimedInvitation(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), token, now));
+            claimed.Add(new ClaimedInvitation(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), token, now, reader.GetGuid(3), reader.GetFieldValue<DateTimeOffset>(4)));
         }
 
         return claimed;
@@ -245,6 +276,11 @@ public sealed class InvitationDispatcher(
         command.Parameters.AddWithValue("deferred", rows.Select(r => r.Deferred).ToArray());
         command.Parameters.AddWithValue("errors", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Error).ToArray());
         command.Parameters.AddWithValue("skip_reasons", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.SkipReason?.ToString()).ToArray());
+        command.Parameters.AddWithValue("unit_ids", rows.Select(r => r.UnitId).ToArray());
+        command.Parameters.AddWithValue("decision_kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Decision?.Kind.ToString()).ToArray());
+        command.Parameters.AddWithValue("decision_rules", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Decision?.Rule).ToArray());
+        command.Parameters.AddWithValue("decision_parameters", NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(r => r.Decision?.Parameters).ToArray());
+        command.Parameters.AddWithValue("decision_until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rows.Select(r => r.Decision?.DeferredUntil?.UtcDateTime).ToArray());
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("expires_at", now + survey.Value.ExpireAfter);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -254,38 +290,61 @@ public sealed class InvitationDispatcher(
         }
     }
 
-    /// <summary>An outcome as the columns <see cref="RecordSql"/> reads; the log line of each outcome is written here too.</summary>
+    /// <summary>An outcome as the columns <see cref="RecordSql"/> reads, with the decision it records when it is not a send; the log line of each outcome is written here too.</summary>
     private OutcomeRow RowOf(ClaimedInvitation claimed, SendOutcome outcome, DateTimeOffset now)
     {
+        var maxAttempts = options.Value.MaxAttempts;
         switch (outcome)
         {
             case SendOutcome.Sent sent:
                 var reached = sent.Delivered ? InvitationState.Delivered : InvitationState.Sent;
-                return new OutcomeRow(claimed.Id, reached, sent.Channel, sent.Provider, sent.Delivered, null, false, sent.Uncertain ? UncertainSend : null, null);
+                return new OutcomeRow(claimed, reached, sent.Channel, sent.Provider, sent.Delivered, null, false, sent.Uncertain ? UncertainSend : null, null, null);
             case SendOutcome.Skipped skipped:
                 logger.LogInformation("Invitation {InvitationId} skipped: {Reason}", claimed.Id, skipped.Reason);
-                return new OutcomeRow(claimed.Id, InvitationState.Skipped, null, null, false, null, false, null, skipped.Reason);
+                var skip = new PolicyDecision(DecisionKind.Skipped, DecisionRules.For(skipped.Reason), skipped.Parameters ?? SkipParameters(skipped.Reason));
+                return new OutcomeRow(claimed, InvitationState.Skipped, null, null, false, null, false, null, skipped.Reason, skip);
             case SendOutcome.Deferred deferred:
                 logger.LogInformation("Invitation {InvitationId} waits until {Until:O}: {Reason}", claimed.Id, deferred.Until, deferred.Reason);
-                return new OutcomeRow(claimed.Id, null, null, null, false, deferred.Until, true, StoredText.Cut(deferred.Reason), null);
-            case SendOutcome.Failed { RetryAt: { } retryAt } failed when claimed.Attempts < options.Value.MaxAttempts:
+                var deferral = new PolicyDecision(DecisionKind.Deferred, deferred.Rule, deferred.Parameters, deferred.Until);
+                return new OutcomeRow(claimed, null, null, null, false, deferred.Until, true, StoredText.Cut(deferred.Reason), null, deferral);
+            case SendOutcome.Failed { RetryAt: { } retryAt } failed when claimed.Attempts < maxAttempts:
                 logger.LogWarning("Invitation {InvitationId} attempt {Attempt} failed, retrying at {RetryAt:O}: {Error}", claimed.Id, claimed.Attempts, retryAt, failed.Error);
-                return new OutcomeRow(claimed.Id, null, null, null, false, retryAt, false, StoredText.Cut(failed.Error), null);
+                var retry = PolicyDecision.Failed(
+                    DecisionRules.ProviderError, new { error = StoredText.Cut(failed.Error), attempt = claimed.Attempts, maxAttempts, retry = "planned" }, retryAt);
+                return new OutcomeRow(claimed, null, null, null, false, retryAt, false, StoredText.Cut(failed.Error), null, retry);
             case SendOutcome.Failed failed:
                 logger.LogWarning("Invitation {InvitationId} failed after {Attempt} attempts: {Error}", claimed.Id, claimed.Attempts, failed.Error);
-                return new OutcomeRow(claimed.Id, InvitationState.Failed, null, null, false, null, false, StoredText.Cut(failed.Error), null);
+                var final = failed.RetryAt is null
+                    ? PolicyDecision.Failed(DecisionRules.ProviderError, new { error = StoredText.Cut(failed.Error), attempt = claimed.Attempts, maxAttempts, retry = "none" })
+                    : PolicyDecision.Failed(DecisionRules.AttemptsExhausted, new { error = StoredText.Cut(failed.Error), attempts = claimed.Attempts, maxAttempts });
+                return new OutcomeRow(claimed, InvitationState.Failed, null, null, false, null, false, StoredText.Cut(failed.Error), null, final);
             default:
                 throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown send outcome.");
         }
     }
 
+    /// <summary>What a skip rule applied, when the skip itself did not say.</summary>
+    private string SkipParameters(SkipReason reason) => PolicyDecision.ToJson(reason switch
+    {
+        SkipReason.RecentlySurveyed => new { fatigueWindowDays = survey.Value.FatigueWindowDays },
+        SkipReason.OptedOut => new { scope = "all-channels" },
+        _ => (object)new { },
+    });
+
     private const string UncertainSend = "The provider call's outcome was lost (timeout or a crash mid-call); the provider offers no idempotency key, so it is not sent again.";
 
-    private sealed record ClaimedInvitation(Guid Id, Guid ContactId, int Attempts, Guid Token, DateTimeOffset ClaimedAt);
+    private sealed record ClaimedInvitation(Guid Id, Guid ContactId, int Attempts, Guid Token, DateTimeOffset ClaimedAt, Guid UnitId, DateTimeOffset ReturnedAt);
 
     /// <param name="State">The state it reaches (from Scheduled); null: it stays Scheduled.</param>
     /// <param name="DueAt">When it is due again (a retry or a deferral).</param>
     /// <param name="Deferred">Not tried: the attempt is given back and the contact's reservation released.</param>
+    /// <param name="Decision">The decision not to send now recorded with it; null for a send.</param>
     private sealed record OutcomeRow(
-        Guid Id, InvitationState? State, ChannelKind? Channel, string? Provider, bool Delivered, DateTimeOffset? DueAt, bool Deferred, string? Error, SkipReason? SkipReason);
+        ClaimedInvitation Claimed, InvitationState? State, ChannelKind? Channel, string? Provider, bool Delivered, DateTimeOffset? DueAt, bool Deferred, string? Error,
+        SkipReason? SkipReason, PolicyDecision? Decision)
+    {
+        public Guid Id => Claimed.Id;
+
+        public Guid UnitId => Claimed.UnitId;
+    }
 }

@@ -97,7 +97,7 @@ public sealed class SendingTests : IAsyncLifetime
         {
             // As a re-run of the same batch would, after a crash between the send and its record.
             var prepared = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().PrepareAsync([invitationId], CancellationToken.None);
-            Assert.IsType<SendOutcome.Sent>(await prepared.SendAsync(invitationId, CancellationToken.None));
+            Assert.IsType<SendOutcome.Sent>(await prepared.SendAsync(invitationId, DateTimeOffset.MaxValue, CancellationToken.None));
         }
 
         await DispatchAsync();

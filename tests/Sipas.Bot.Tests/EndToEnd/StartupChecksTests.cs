@@ -30,4 +30,19 @@ public sealed class StartupChecksTests
         Assert.Contains("warn: Sipas.Startup", web.Output, StringComparison.Ordinal);
         Assert.Contains("The simulated phone is enabled in the Production environment", web.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Survey__TimeZone", "Mars/Olympus", "Survey:TimeZone 'Mars/Olympus'")]
+    [InlineData("Survey__AllowedWindow__End", "00:00", "Survey:AllowedWindow:End (00:00) must differ")]
+    [InlineData("Survey__DelayAfterReturn", "-00:30:00", "Survey:DelayAfterReturn must be between")]
+    public async Task MalformedSurveySetting_StopsTheStart_NamingTheKey(string variable, string value, string message)
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("bad_survey");
+        await using var worker = ServiceProcess.Start(database, "worker", new Dictionary<string, string> { [variable] = value });
+
+        await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, worker.ExitCode);
+        Assert.Contains(message, worker.Output, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using Sipas.Data;
 using Sipas.Data.Model;
 using Sipas.Scheduler.Invitations;
+using Sipas.Scheduler.Policy;
 using Sipas.Testing;
 
 namespace Sipas.Scheduler.Tests.Invitations;
@@ -42,12 +44,38 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
 
     private InvitationDispatcher Dispatcher => _services.GetRequiredService<InvitationDispatcher>();
 
-    private async Task<List<Invitation>> SeedAsync(int count, DateTimeOffset dueAt, Func<int, string>? phone = null)
+    private async Task<List<Invitation>> SeedAsync(int count, DateTimeOffset dueAt, Func<int, string>? phone = null, Unit? unit = null, DateTimeOffset? returnedAt = null)
     {
         await using var scope = _services.CreateAsyncScope();
         var seed = new Seed(scope.ServiceProvider.GetRequiredService<SipasDbContext>());
-        return await seed.InvitationsAsync(await seed.UnitAsync(code: "U" + Guid.NewGuid().ToString("N")[..8]), count, dueAt, phone);
+        return await seed.InvitationsAsync(unit ?? await UnitAsync(), count, dueAt, phone, returnedAt);
     }
+
+    private async Task<Unit> UnitAsync(Guid? parentId = null)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await new Seed(scope.ServiceProvider.GetRequiredService<SipasDbContext>()).UnitAsync(code: "U" + Guid.NewGuid().ToString("N")[..8], parentId: parentId);
+    }
+
+    private async Task<List<InvitationDecision>> DecisionsAsync(Guid invitationId)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SipasDbContext>().InvitationDecisions.AsNoTracking()
+            .Where(d => d.InvitationId == invitationId).OrderBy(d => d.Id).ToListAsync();
+    }
+
+    private async Task SaveAsync(object entity)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SipasDbContext>();
+        db.Add(entity);
+        await db.SaveChangesAsync();
+    }
+
+    private static JsonElement Parameters(InvitationDecision decision) => JsonDocument.Parse(decision.Parameters!).RootElement;
+
+    /// <summary>A local (UTC+7) wall-clock time on 20 November 2026, when the test clock starts at 10:00.</summary>
+    private static DateTimeOffset Local(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, TimeSpan.FromHours(7));
 
     private async Task<List<Invitation>> LoadAsync(IEnumerable<Guid> ids)
     {
@@ -116,6 +144,9 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Equal(InvitationState.Skipped, stored.State);
         Assert.Equal(SkipReason.OptedOut, stored.SkipReason);
         Assert.Equal(0, _sender.Count(seeded[0].Id));
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Skipped, DecisionRules.OptedOut, (DateTimeOffset?)null), (decision.Kind, decision.Rule, decision.DeferredUntil));
+        Assert.Equal(_time.GetUtcNow(), decision.At);
     }
 
     [Fact]
@@ -129,6 +160,14 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Single(stored, i => i.State == InvitationState.Delivered);
         Assert.Equal(5, stored.Count(i => i.State == InvitationState.Skipped && i.SkipReason == SkipReason.RecentlySurveyed));
         Assert.Equal(1, seeded.Sum(i => _sender.Count(i.Id)));
+        foreach (var skipped in stored.Where(i => i.State == InvitationState.Skipped))
+        {
+            var decision = Assert.Single(await DecisionsAsync(skipped.Id));
+            Assert.Equal((DecisionKind.Skipped, DecisionRules.FatigueCap), (decision.Kind, decision.Rule));
+            Assert.Equal(30, Parameters(decision).GetProperty("fatigueWindowDays").GetInt32());
+        }
+
+        Assert.Empty(await DecisionsAsync(stored.Single(i => i.State == InvitationState.Delivered).Id));
     }
 
     [Fact]
@@ -195,6 +234,28 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Equal(InvitationState.Failed, final.State);
         Assert.Equal(3, final.Attempts);
         Assert.Equal(3, _sender.Count(seeded[0].Id));
+        var decisions = await DecisionsAsync(seeded[0].Id);
+        Assert.Equal(
+            [(DecisionKind.Failed, DecisionRules.ProviderError), (DecisionKind.Failed, DecisionRules.ProviderError), (DecisionKind.Failed, DecisionRules.AttemptsExhausted)],
+            decisions.Select(d => (d.Kind, d.Rule)));
+        Assert.Equal("planned", Parameters(decisions[0]).GetProperty("retry").GetString());
+        Assert.Equal("provider timeout", Parameters(decisions[0]).GetProperty("error").GetString());
+        Assert.Equal(afterFirst.DueAt, decisions[0].DeferredUntil);
+        Assert.Equal(3, Parameters(decisions[2]).GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task PermanentProviderFailure_IsRecordedAsAFinalProviderError()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        _sender.Outcome = _ => new SendOutcome.Failed("twilio: 21211 invalid number", RetryAt: null);
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        Assert.Equal(InvitationState.Failed, (await LoadAsync([seeded[0].Id])).Single().State);
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Failed, DecisionRules.ProviderError), (decision.Kind, decision.Rule));
+        Assert.Equal("none", Parameters(decision).GetProperty("retry").GetString());
     }
 
     [Fact]
@@ -214,6 +275,9 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         Assert.Equal(InvitationState.Failed, stored.State);
         Assert.Equal("provider timeout (gave up: no attempt left)", stored.LastError);
         Assert.Equal(0, _sender.Count(seeded[0].Id));
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Failed, DecisionRules.AttemptsExhausted), (decision.Kind, decision.Rule));
+        Assert.Equal(3, Parameters(decision).GetProperty("maxAttempts").GetInt32());
     }
 
     [Fact]
@@ -227,6 +291,104 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
         var stored = (await LoadAsync([seeded[0].Id])).Single();
         Assert.Equal(InvitationState.Skipped, stored.State);
         Assert.Equal(SkipReason.NoChannel, stored.SkipReason);
+        Assert.Equal(DecisionRules.NoChannel, Assert.Single(await DecisionsAsync(seeded[0].Id)).Rule);
+    }
+
+    [Fact]
+    public async Task AnotherSurveyOpen_DefersWithoutUsingAnAttempt_AndRecordsTheRule()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+        var until = _time.GetUtcNow().AddMinutes(30);
+        _sender.Outcome = _ => new SendOutcome.Deferred(DecisionRules.OpenSurvey, "open elsewhere", until, """{"channel":"Telegram"}""");
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal((InvitationState.Scheduled, 0, until), (stored.State, stored.Attempts, stored.DueAt));
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Deferred, DecisionRules.OpenSurvey, (DateTimeOffset?)until), (decision.Kind, decision.Rule, decision.DeferredUntil));
+        Assert.Equal("Telegram", Parameters(decision).GetProperty("channel").GetString());
+    }
+
+    [Fact]
+    public async Task DueAfterTheWindowCloses_IsDeferredToTomorrowsStart_ThenSent()
+    {
+        // 21:00 local: the window (07:00–21:00) has just closed.
+        _time.SetUtcNow(Local(20, 21, 0).ToUniversalTime());
+        var seeded = await SeedAsync(1, Local(20, 20, 59));
+
+        Assert.Equal(1, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal((InvitationState.Scheduled, 0, Local(21, 7, 0)), (stored.State, stored.Attempts, stored.DueAt));
+        Assert.Equal(0, _sender.Count(seeded[0].Id));
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Deferred, DecisionRules.Window, (DateTimeOffset?)Local(21, 7, 0)), (decision.Kind, decision.Rule, decision.DeferredUntil));
+        Assert.Equal("07:00–21:00", Parameters(decision).GetProperty("window").GetString());
+
+        _time.SetUtcNow(Local(21, 6, 59).ToUniversalTime());
+        Assert.Equal(0, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        _time.SetUtcNow(Local(21, 7, 0).ToUniversalTime());
+        Assert.Equal(1, await Dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(InvitationState.Delivered, (await LoadAsync([seeded[0].Id])).Single().State);
+        Assert.Single(await DecisionsAsync(seeded[0].Id));
+    }
+
+    [Fact]
+    public async Task OnAHolidayAddedByAnAdministrator_TheInvitationWaitsForTheNextDay()
+    {
+        await SaveAsync(new Holiday { Date = new DateOnly(2026, 11, 20), Name = "Ngày Nhà giáo (thử)", Source = "administrator", CreatedAt = _time.GetUtcNow() });
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1));
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Deferred, DecisionRules.Holiday, (DateTimeOffset?)Local(21, 7, 0)), (decision.Kind, decision.Rule, decision.DeferredUntil));
+        Assert.Equal("Ngày Nhà giáo (thử)", Parameters(decision).GetProperty("holiday").GetString());
+        Assert.Equal("2026-11-20", Parameters(decision).GetProperty("holidayDate").GetString());
+        Assert.Equal(Local(21, 7, 0), (await LoadAsync([seeded[0].Id])).Single().DueAt);
+    }
+
+    [Fact]
+    public async Task ReturnOlderThanMaxEventAge_AtDispatch_IsSkippedAsStale()
+    {
+        var seeded = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1), returnedAt: _time.GetUtcNow().AddDays(-7).AddMinutes(-1));
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var stored = (await LoadAsync([seeded[0].Id])).Single();
+        Assert.Equal((InvitationState.Skipped, SkipReason.EventTooOld), (stored.State, stored.SkipReason));
+        Assert.Equal(0, _sender.Count(seeded[0].Id));
+        var decision = Assert.Single(await DecisionsAsync(seeded[0].Id));
+        Assert.Equal((DecisionKind.Skipped, DecisionRules.Stale), (decision.Kind, decision.Rule));
+    }
+
+    [Fact]
+    public async Task UnitWindow_InheritedFromItsParent_DefersWhileTheConfiguredOneIsOpen_AndEditsShowAfterTheCacheLifetime()
+    {
+        var province = await UnitAsync();
+        var ward = await UnitAsync(parentId: province.Id);
+        await SaveAsync(new UnitSendSettings { UnitId = province.Id, WindowStartMinute = 12 * 60, WindowEndMinute = 13 * 60, UpdatedAt = _time.GetUtcNow() });
+        var first = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1), unit: ward);
+
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var decision = Assert.Single(await DecisionsAsync(first[0].Id));
+        Assert.Equal((DecisionRules.Window, (DateTimeOffset?)Local(20, 12, 0)), (decision.Rule, decision.DeferredUntil));
+        Assert.Equal("12:00–13:00", Parameters(decision).GetProperty("window").GetString());
+
+        // The ward's own setting, written by an administrator elsewhere: seen once the cached calendar is 30 s old.
+        await SaveAsync(new UnitSendSettings { UnitId = ward.Id, WindowStartMinute = 9 * 60, WindowEndMinute = 17 * 60, UpdatedAt = _time.GetUtcNow() });
+        var second = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1), unit: ward);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+        Assert.Equal(DecisionRules.Window, Assert.Single(await DecisionsAsync(second[0].Id)).Rule);
+
+        var third = await SeedAsync(1, _time.GetUtcNow().AddMinutes(-1), unit: ward);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Dispatcher.DispatchDueAsync(CancellationToken.None);
+        Assert.Empty(await DecisionsAsync(third[0].Id));
+        Assert.Equal(1, _sender.Count(third[0].Id));
     }
 
     [Fact]
@@ -307,7 +469,7 @@ public sealed class InvitationDispatcherTests : IAsyncLifetime
 
         private sealed class Batch(RecordingSender sender, HashSet<Guid> prepared) : IPreparedInvitations
         {
-            public Task<SendOutcome> SendAsync(Guid invitationId, CancellationToken cancellationToken)
+            public Task<SendOutcome> SendAsync(Guid invitationId, DateTimeOffset latestSlot, CancellationToken cancellationToken)
             {
                 Assert.Contains(invitationId, prepared);
                 sender._calls.AddOrUpdate(invitationId, 1, (_, n) => n + 1);

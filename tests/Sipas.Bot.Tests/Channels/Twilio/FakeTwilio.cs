@@ -85,7 +85,7 @@ public sealed class FakeTwilio : IAsyncDisposable
         }
 
         var form = await context.Request.ReadFormAsync();
-        _received.Enqueue(new ReceivedSms(form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["ValidityPeriod"].ToString(), form["StatusCallback"].ToString()));
+        _received.Enqueue(new ReceivedSms(form["To"].ToString(), form["From"].ToString(), form["Body"].ToString(), form["ValidityPeriod"].ToString(), form["StatusCallback"].ToString(), DateTimeOffset.UtcNow));
         if (_script.TryDequeue(out var scripted) && await scripted(context))
         {
             return;
@@ -108,4 +108,5 @@ public sealed class FakeTwilio : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedSms(string To, string From, string Body, string ValidityPeriod, string StatusCallback);
+/// <param name="At">When the request arrived (the real clock), so tests can see how sends were paced.</param>
+public sealed record ReceivedSms(string To, string From, string Body, string ValidityPeriod, string StatusCallback, DateTimeOffset At);

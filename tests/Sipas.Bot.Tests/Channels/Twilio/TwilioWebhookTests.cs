@@ -309,7 +309,7 @@ public sealed class TwilioWebhookTests : IAsyncLifetime
             // As a Hangfire re-run holding the same invitation would, past the claim.
             await using var scope = _factory!.Services.CreateAsyncScope();
             var prepared = await scope.ServiceProvider.GetRequiredService<IInvitationSender>().PrepareAsync([invitationId], CancellationToken.None);
-            await prepared.SendAsync(invitationId, CancellationToken.None);
+            await prepared.SendAsync(invitationId, DateTimeOffset.MaxValue, CancellationToken.None);
         }
 
         await Task.WhenAll(DispatchAsync(), DispatchAsync(), SendDirectlyAsync(), SendDirectlyAsync());

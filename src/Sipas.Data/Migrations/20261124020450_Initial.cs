@@ -80,6 +80,18 @@ namespace Sipas.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "holiday_seed_years",
+                columns: table => new
+                {
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    seeded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_holiday_seed_years", x => x.year);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "holidays",
                 columns: table => new
                 {
@@ -1047,6 +1059,9 @@ namespace Sipas.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "holiday_seed_years");
 
             migrationBuilder.DropTable(
                 name: "holidays");

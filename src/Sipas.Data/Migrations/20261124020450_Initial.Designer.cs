@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261124015519_Initial")]
+    [Migration("20261124020450_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -531,6 +531,22 @@ namespace Sipas.Data.Migrations
                         .HasName("pk_holidays");
 
                     b.ToTable("holidays", (string)null);
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.HolidaySeedYear", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<DateTimeOffset>("SeededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seeded_at");
+
+                    b.HasKey("Year")
+                        .HasName("pk_holiday_seed_years");
+
+                    b.ToTable("holiday_seed_years", (string)null);
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.InboundEvent", b =>
