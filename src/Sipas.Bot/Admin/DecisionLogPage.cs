@@ -25,17 +25,17 @@ public static class DecisionLogPage
     /// <summary>The rules' stable names (<see cref="InvitationDecision.Rule"/>) and what staff read for them.</summary>
     public static readonly IReadOnlyDictionary<string, string> RuleLabels = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["window"] = "Ngoài khung giờ gửi",
-        ["holiday"] = "Ngày nghỉ lễ",
-        ["rate-limit"] = "Vượt giới hạn tốc độ gửi",
-        ["open-survey"] = "Người dân đang có khảo sát chưa xong",
-        ["opted-out"] = "Người dân đã từ chối nhận tin",
-        ["fatigue-cap"] = "Đã được mời gần đây (giới hạn tần suất)",
-        ["not-mobile"] = "Không phải số di động",
-        ["stale"] = "Hồ sơ trả quá lâu",
-        ["no-channel"] = "Không có kênh gửi phù hợp",
-        ["provider-error"] = "Lỗi của nhà cung cấp dịch vụ gửi",
-        ["attempts-exhausted"] = "Đã hết số lần thử gửi",
+        [DecisionRules.Window] = "Ngoài khung giờ gửi",
+        [DecisionRules.Holiday] = "Ngày nghỉ lễ",
+        [DecisionRules.RateLimit] = "Vượt giới hạn tốc độ gửi",
+        [DecisionRules.OpenSurvey] = "Người dân đang có khảo sát chưa xong",
+        [DecisionRules.OptedOut] = "Người dân đã từ chối nhận tin",
+        [DecisionRules.FatigueCap] = "Đã được mời gần đây (giới hạn tần suất)",
+        [DecisionRules.NotMobile] = "Không phải số di động",
+        [DecisionRules.Stale] = "Hồ sơ trả quá lâu",
+        [DecisionRules.NoChannel] = "Không có kênh gửi phù hợp",
+        [DecisionRules.ProviderError] = "Lỗi của nhà cung cấp dịch vụ gửi",
+        [DecisionRules.AttemptsExhausted] = "Đã hết số lần thử gửi",
     };
 
     private static readonly Dictionary<DecisionKind, string> KindLabels = new()

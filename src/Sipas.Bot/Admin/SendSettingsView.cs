@@ -14,9 +14,8 @@ public sealed record Effective<T>(T Value, UnitNode? From);
 public sealed record EffectiveSendSettings(Effective<TimeSpan> Delay, Effective<int> WindowStartMinute, Effective<int> WindowEndMinute);
 
 /// <summary>
-/// The page's own rules for a unit's send settings: the validator and the effective-settings resolution.
-/// Stand-ins with the shape of <c>Sipas.Scheduler.Policy.SendSettingsRules</c>, kept in this one file so they can be
-/// replaced by the scheduler's at merge, and the page and the send policy then share one definition.
+/// A unit's send settings as the page shows and checks them: the policy's rules, and each effective value with the
+/// unit it comes from (the send policy's <see cref="SendCalendar"/> resolves the same way, without the provenance).
 /// </summary>
 public static class SendSettingsView
 {
@@ -24,30 +23,21 @@ public static class SendSettingsView
     public const string WindowStartField = "windowStart";
     public const string WindowEndField = "windowEnd";
 
-    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
-
-    /// <summary>Field → Vietnamese message for each rule the overrides break; empty when they may be stored.</summary>
+    /// <summary>
+    /// Field → Vietnamese message for each rule the overrides break; empty when they may be stored. The rules are the
+    /// send policy's own (<see cref="SendSettingsRules"/>); the page adds one of its own: a window is set whole or not at all.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Validate(TimeSpan? delay, int? startMinute, int? endMinute)
     {
-        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (delay < TimeSpan.Zero)
-        {
-            errors[DelayField] = "Thời gian chờ không được là số âm.";
-        }
-        else if (delay > MaxDelay)
-        {
-            errors[DelayField] = "Thời gian chờ tối đa là 7 ngày (10080 phút).";
-        }
-
-        if (startMinute is < 0 or > 1439)
-        {
-            errors[WindowStartField] = "Giờ bắt đầu phải trong khoảng 00:00 đến 23:59.";
-        }
-
-        if (endMinute is < 1 or > 1440)
-        {
-            errors[WindowEndField] = "Giờ kết thúc phải trong khoảng 00:01 đến 24:00 (nửa đêm cuối ngày viết là 24:00).";
-        }
+        var errors = SendSettingsRules.Validate(delay, startMinute, endMinute).ToDictionary(
+            e => e.Key switch
+            {
+                SendSettingsRules.DelayField => DelayField,
+                SendSettingsRules.StartField => WindowStartField,
+                _ => WindowEndField,
+            },
+            e => e.Value,
+            StringComparer.Ordinal);
 
         // A window is one decision: half of it inherited and half overridden would make a window nobody chose.
         if (startMinute is null && endMinute is not null)
@@ -57,10 +47,6 @@ public static class SendSettingsView
         else if (startMinute is not null && endMinute is null)
         {
             errors.TryAdd(WindowEndField, "Nhập cả giờ bắt đầu và giờ kết thúc, hoặc để trống cả hai để dùng khung giờ kế thừa.");
-        }
-        else if (startMinute is not null && startMinute == endMinute)
-        {
-            errors.TryAdd(WindowEndField, "Giờ kết thúc phải khác giờ bắt đầu: khung giờ như vậy không có phút nào để gửi.");
         }
 
         return errors;

@@ -119,8 +119,8 @@ public sealed class UnitSettingsPagesTests(AdminHost host) : IClassFixture<Admin
     }
 
     [Theory]
-    [InlineData("-5", "08:00", "20:00", "delay", "Thời gian chờ không được là số âm.")]
-    [InlineData("10081", "08:00", "20:00", "delay", "Thời gian chờ tối đa là 7 ngày (10080 phút).")]
+    [InlineData("-5", "08:00", "20:00", "delay", "Thời gian chờ sau khi trả kết quả không được âm.")]
+    [InlineData("10081", "08:00", "20:00", "delay", "Thời gian chờ sau khi trả kết quả không được quá 7 ngày.")]
     [InlineData("ba mươi", "08:00", "20:00", "delay", "Thời gian chờ phải là một số phút nguyên, ví dụ 30.")]
     [InlineData("15", "08:00", "08:00", "windowEnd", "Giờ kết thúc phải khác giờ bắt đầu")]
     [InlineData("15", "24:00", "08:00", "windowStart", "Giờ bắt đầu phải trong khoảng 00:00 đến 23:59.")]

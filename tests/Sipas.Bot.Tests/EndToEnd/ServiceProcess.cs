@@ -52,6 +52,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["Staff__FirstAdministrator__Password"] = StaffSessions.Password,
             ["OneStop__Sources__igate__Secrets__0"] = Support.SipasFactory.Secret,
             ["Survey__DelayAfterReturn"] = "00:00:00",
+            ["Survey__SeedHolidays"] = "false",
             ["Survey__AllowedWindow__Start"] = "00:00",
             ["Survey__AllowedWindow__End"] = "24:00",
             ["Scheduler__DispatchCron"] = "* * * * * *",

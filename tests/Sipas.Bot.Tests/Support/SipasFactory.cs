@@ -78,6 +78,8 @@ public sealed class SipasFactory(string connectionString, IReadOnlyDictionary<st
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests sign many accounts in from one address; the sign-in rate limit has its own test.
             ["Staff:SignInPermitsPerMinute"] = "1000",
+            // Tests that send "now" must not wait for a real holiday on the day the suite runs; holiday tests add their own days.
+            ["Survey:SeedHolidays"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
