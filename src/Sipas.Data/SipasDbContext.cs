@@ -32,6 +32,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
     public DbSet<Holiday> Holidays => Set<Holiday>();
     public DbSet<InvitationDecision> InvitationDecisions => Set<InvitationDecision>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UnitDailyCount> UnitDailyCounts => Set<UnitDailyCount>();
 
     /// <summary>ASP.NET Core's data-protection keys (they sign the web form's anti-forgery tokens), shared by every instance, encrypted.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -91,6 +92,13 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
             e.Property(d => d.Rule).HasMaxLength(32);
             e.Property(d => d.Parameters).HasColumnType("jsonb");
             e.HasOne<Invitation>().WithMany().HasForeignKey(d => d.InvitationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<UnitDailyCount>(e =>
+        {
+            // One row per unit, day and channel (null channel included): the counts job replaces rows, never adds twins.
+            e.HasIndex(c => new { c.Day, c.UnitId, c.Channel }).IsUnique().AreNullsDistinct(false);
+            e.Property(c => c.Skipped).HasColumnType("jsonb").HasConversion(JsonColumn.Converter<Dictionary<string, int>>(), JsonColumn.Comparer<Dictionary<string, int>>());
+            e.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<Unit>(e =>
         {

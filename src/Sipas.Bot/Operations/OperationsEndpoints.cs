@@ -9,6 +9,7 @@ using Sipas.Bot.Operations.OpenApi;
 using Sipas.Bot.Staff;
 using Sipas.Data;
 using Sipas.Data.Model;
+using Sipas.Scheduler.Dashboard;
 
 namespace Sipas.Bot.Operations;
 
@@ -16,6 +17,7 @@ public static class OperationsEndpoints
 {
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
+    public const string DashboardPath = "/hangfire";
     private const string ReadyTag = "ready";
     private const string ForProbes = "health probes: status words only";
 
@@ -24,6 +26,10 @@ public static class OperationsEndpoints
         services.AddProblemDetails();
         services.AddSipasMetrics(configuration);
         services.AddSipasOpenApi();
+        services.AddScoped<IDashboardViewerScope, DashboardViewerScope>();
+        // The backlog's drain time on the dashboard uses the same per-provider limits the senders obey.
+        services.AddOptions<DashboardSettings>().Configure<Microsoft.Extensions.Options.IOptions<Channels.ChannelOptions>>(
+            (dashboard, channels) => dashboard.ProviderRates = new(channels.Value.RateLimits, StringComparer.Ordinal));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: [ReadyTag]);
@@ -41,13 +47,13 @@ public static class OperationsEndpoints
         app.MapSipasMetrics();
         app.MapSipasOpenApi();
         // Staff only (the cookie sign-in); Administrators act on jobs, Supervisors and UnitViewers only look.
-        app.MapHangfireDashboardWithAuthorizationPolicy(StaffPolicies.SignedIn, "/hangfire", new DashboardOptions
+        app.MapHangfireDashboardWithAuthorizationPolicy(StaffPolicies.SignedIn, DashboardPath, new DashboardOptions
         {
             DashboardTitle = "Sipas — công việc nền",
             DisplayStorageConnectionString = false,
             StatsPollingInterval = 10_000,
             IsReadOnlyFunc = context => context.GetHttpContext().User.Role() is not StaffRole.Administrator,
-        });
+        }).Add(endpoint => endpoint.RequestDelegate = DashboardCommandAudit.Wrap(DashboardPath, endpoint.RequestDelegate!));
         return app;
     }
 
