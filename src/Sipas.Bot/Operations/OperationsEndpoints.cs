@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Hangfire;
 using Hangfire.Dashboard;
@@ -20,6 +21,7 @@ public static class OperationsEndpoints
     public const string DashboardPath = "/hangfire";
     private const string ReadyTag = "ready";
     private const string ForProbes = "health probes: status words only";
+    private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
     public static IServiceCollection AddSipasOperations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -53,9 +55,16 @@ public static class OperationsEndpoints
             DisplayStorageConnectionString = false,
             StatsPollingInterval = 10_000,
             IsReadOnlyFunc = context => context.GetHttpContext().User.Role() is not StaffRole.Administrator,
-        }).Add(endpoint => endpoint.RequestDelegate = DashboardCommandAudit.Wrap(DashboardPath, endpoint.RequestDelegate!));
+        }).Add(endpoint => endpoint.RequestDelegate = DashboardCommandAudit.Wrap(DashboardPath, InVietnamese(endpoint.RequestDelegate!)));
         return app;
     }
+
+    /// <summary>The dashboard's page language (its <c>&lt;html lang&gt;</c>) follows the UI culture; our pages and titles are Vietnamese.</summary>
+    private static RequestDelegate InVietnamese(RequestDelegate dashboard) => http =>
+    {
+        CultureInfo.CurrentUICulture = Vietnamese;
+        return dashboard(http);
+    };
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {

@@ -47,6 +47,7 @@ internal sealed class ResponseRatePage : RazorPage
         #sipas-rates td.num, #sipas-rates th.num { text-align: right; }
         #sipas-rates small { display: block; color: #495057; }
         #sipas-rates tfoot td { font-weight: bold; }
+        #sipas-rates caption { color: #212529; }
         </style>
         """;
 
@@ -73,7 +74,7 @@ internal sealed class ResponseRatePage : RazorPage
     {
         if (view.PeriodWasInvalid)
         {
-            WriteLiteral("<p class=\"alert alert-warning\" role=\"alert\">");
+            WriteLiteral("<p class=\"alert alert-warning\" role=\"alert\" id=\"sipas-period-error\">");
             Write($"Khoảng thời gian không hợp lệ; đang hiển thị {view.Period.Label.ToLower(Vietnamese)}.");
             WriteLiteral("</p>");
         }

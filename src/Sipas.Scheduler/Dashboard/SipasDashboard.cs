@@ -31,5 +31,6 @@ public static class SipasDashboard
             Active = page.RequestPath.StartsWith(ResponseRatesPath, StringComparison.OrdinalIgnoreCase),
         });
         GlobalConfiguration.Configuration.UseDashboardMetrics(HomeMetrics.All);
+        DashboardRoutes.AddStylesheet(typeof(SipasDashboard).Assembly, "Sipas.Scheduler.Dashboard.dashboard.css");
     }
 }
