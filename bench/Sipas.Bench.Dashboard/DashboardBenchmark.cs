@@ -30,7 +30,7 @@ public sealed record Timing(string Name, int Count, double P50, double P95, doub
 public sealed record DashboardReport(
     DashboardBenchOptions Options, string CommandLine, DateTimeOffset StartedAt, MachineInfo Machine, PostgresInfo Postgres, double BackgroundCores,
     GeneratedHistory History, TimeSpan Generate, TimeSpan RecomputeAll, TimeSpan RecomputeRecent, int CountRows,
-    Timing Page, Timing Query, Timing Server, long PageBytes, int UnitRows)
+    Timing Page, Timing Query, Timing Stock, Timing Server, long PageBytes, int UnitRows)
 {
     public bool MeetsTarget => Server.Count == Options.Renders && Server.P95 <= Options.TargetMs && UnitRows == History.Units;
 
@@ -49,7 +49,7 @@ public sealed record DashboardReport(
         s.AppendLine();
         s.AppendLine("| step | n | p50 ms | p95 ms | max ms |");
         s.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var t in new[] { Server, Page, Query })
+        foreach (var t in new[] { Server, Page, Query, Stock })
         {
             s.AppendLine(c, $"| {t.Name} | {t.Count} | {t.P50:0.0} | {t.P95:0.0} | {t.Max:0.0} |");
         }
@@ -116,7 +116,9 @@ public sealed partial class DashboardBenchmark(DashboardBenchOptions options, st
                 .GenerateAsync(options.Wards, options.Days, options.PerDay, ct);
             var generate = clock.Elapsed;
 
-            await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { CommandTimeout = 0 }.ConnectionString);
+            // The service's own data source settings (auto-prepared statements), so the query alone runs as it does in the page.
+            await using var dataSource = Sipas.Data.DataServiceCollectionExtensions.CreateDataSource(
+                new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { CommandTimeout = 0 }.ConnectionString);
             var counts = new UnitDailyCounts(dataSource);
             var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
@@ -152,6 +154,15 @@ public sealed partial class DashboardBenchmark(DashboardBenchOptions options, st
                 page.Add(Stopwatch.GetTimestamp() - start);
             }
 
+            Say($"Measuring {options.Renders} renders of a stock Hangfire page (the recurring jobs), for comparison");
+            var stock = new List<long>(options.Renders);
+            for (var i = 0; i < options.Renders; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync("/hangfire/recurring", HttpCompletionOption.ResponseContentRead, ct);
+                stock.Add(Stopwatch.GetTimestamp() - start);
+            }
+
             Say($"Measuring {options.Renders} runs of the page's query alone");
             var rates = new ResponseRates(dataSource);
             var query = new List<long>(options.Renders);
@@ -164,7 +175,7 @@ public sealed partial class DashboardBenchmark(DashboardBenchOptions options, st
 
             report = new DashboardReport(
                 options, commandLine, startedAt, machine, postgres, background, history, generate, recomputeAll, recomputeRecent, rows,
-                Timing.Of("GET /hangfire/response-rates?days=90, seen by the client (loopback)", page), Timing.Of("its query alone (in-process)", query),
+                Timing.Of("GET /hangfire/response-rates?days=90, seen by the client (loopback)", page), Timing.Of("its query alone (in-process)", query), Timing.Of("GET /hangfire/recurring (a stock page), seen by the client", stock),
                 Timing.Of("the same renders, server-side", []), bytes, unitRows);
             Say("Stopping the service");
         }

@@ -97,6 +97,8 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
         {
             // One row per unit, day and channel (null channel included): the counts job replaces rows, never adds twins.
             e.HasIndex(c => new { c.Day, c.UnitId, c.Channel }).IsUnique().AreNullsDistinct(false);
+            // The page's "as of" is the newest row: read from the index's end, not by scanning the table.
+            e.HasIndex(c => c.ComputedAt);
             e.Property(c => c.Skipped).HasColumnType("jsonb").HasConversion(JsonColumn.Converter<Dictionary<string, int>>(), JsonColumn.Comparer<Dictionary<string, int>>());
             e.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Cascade);
         });

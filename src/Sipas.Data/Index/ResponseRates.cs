@@ -22,7 +22,7 @@ public sealed class ResponseRates(NpgsqlDataSource dataSource)
         FROM unit_daily_counts c CROSS JOIN LATERAL jsonb_each_text(c.skipped) s
         WHERE c.day BETWEEN @from AND @to AND (@all OR c.unit_id = ANY(@units)) AND c.skipped <> '{}'::jsonb
         GROUP BY c.unit_id, s.key;
-        SELECT max(computed_at) FROM unit_daily_counts;
+        SELECT computed_at FROM unit_daily_counts ORDER BY computed_at DESC LIMIT 1;
         """;
 
     public async Task<ResponseRateReport> ReadAsync(DateOnly from, DateOnly to, IReadOnlySet<Guid>? units, CancellationToken ct)
@@ -67,8 +67,7 @@ public sealed class ResponseRates(NpgsqlDataSource dataSource)
         }
 
         await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        var asOf = reader.IsDBNull(0) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(0);
+        var asOf = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateTimeOffset>(0) : (DateTimeOffset?)null;
         return new ResponseRateReport(from, to, rows, asOf);
     }
 }

@@ -82,7 +82,8 @@ public sealed class DashboardHost : IAsyncLifetime
 
     /// <summary>
     /// Yesterday: ward A has 2 completed, 1 sent and unanswered, 1 skipped (opted out) by SMS; ward B has 1 completed,
-    /// 1 partial and 1 failed on Zalo. Twenty days ago ward A had one more completed. The province has none of its own.
+    /// 1 partial and 1 failed on Zalo, and one still scheduled, due an hour ago. Twenty days ago ward A had one more
+    /// completed. The province has none of its own.
     /// </summary>
     private async Task SeedAsync()
     {
@@ -107,6 +108,9 @@ public sealed class DashboardHost : IAsyncLifetime
         Move(ofB[1], InvitationState.Partial, ChannelKind.Zalo, sent, delivered: false, started: true);
         ofB[2].State = InvitationState.Failed;
         ofB[2].Channel = ChannelKind.Zalo;
+
+        // Due an hour ago and not sent yet: the home page's "oldest due" for whoever sees ward B.
+        await seed.InvitationsAsync(b, 1, DateTimeOffset.UtcNow.AddHours(-1), n => $"+8491400{n:D4}", yesterday);
 
         var longAgo = DateTimeOffset.UtcNow.AddDays(-20);
         var old = await seed.InvitationsAsync(a, 1, longAgo, n => $"+8491300{n:D4}", longAgo);

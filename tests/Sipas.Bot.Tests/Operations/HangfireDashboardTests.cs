@@ -133,6 +133,23 @@ public sealed partial class HangfireDashboardTests(DashboardHost host) : IClassF
     }
 
     [Fact]
+    public async Task HomeMetrics_FollowTheViewersScope()
+    {
+        var (supervisor, _) = await host.SignedInAsync(StaffRole.Supervisor);
+        var (viewerOfA, _) = await host.SignedInAsync(StaffRole.UnitViewer, DashboardHost.WardA);
+        using var __ = supervisor;
+        using var ___ = viewerOfA;
+
+        var everything = await MetricAsync(supervisor, "sipas:oldest-due");
+        var wardA = await MetricAsync(viewerOfA, "sipas:oldest-due");
+
+        Assert.Matches("^[0-9]{2}:[0-9]{2} [0-9]{2}/[0-9]{2}$", everything);
+        Assert.Equal("không có", wardA);
+        var home = WebUtility.HtmlDecode(await viewerOfA.GetStringAsync("/hangfire"));
+        Assert.Contains("Lời mời đến hạn lâu nhất chưa gửi", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RecurringJobs_RunInHanoiTime_UnderVietnameseNames()
     {
         Assert.All(
@@ -145,6 +162,17 @@ public sealed partial class HangfireDashboardTests(DashboardHost host) : IClassF
 
         Assert.Contains("Gửi lời mời khảo sát đến hạn", page, StringComparison.Ordinal);
         Assert.Contains("Tính số liệu phản hồi theo đơn vị", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>One metric's value as the dashboard's statistics poll returns it.</summary>
+    private static async Task<string> MetricAsync(HttpClient client, string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hangfire/stats") { Content = new FormUrlEncodedContent([new("metrics[]", name)]) };
+        request.Headers.Add("RequestVerificationToken", await TokenAsync(client));
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty(name).GetProperty("value").GetString()!;
     }
 
     private string EnqueueJob() =>

@@ -39,12 +39,12 @@ public sealed class ResponseRatePageTests(DashboardHost host) : IClassFixture<Da
         browser.Driver.Navigate().GoToUrl(Page("7"));
 
         Assert.Equal([DashboardHost.Province, DashboardHost.WardA, DashboardHost.WardB], UnitRows(browser));
-        Assert.Equal("3", Cell(browser, DashboardHost.WardB, "events").Text);
+        Assert.Equal("4", Cell(browser, DashboardHost.WardB, "events").Text);
         Assert.Equal("1", Cell(browser, DashboardHost.WardB, "failed").Text);
         Assert.StartsWith("33,3", Rate(browser, DashboardHost.WardB), StringComparison.Ordinal);
         Assert.Equal("—", Rate(browser, DashboardHost.Province));
         var total = browser.Driver.FindElement(By.CssSelector("#sipas-units tfoot tr"));
-        Assert.Equal("7", total.FindElement(By.CssSelector("[data-col=events]")).Text);
+        Assert.Equal("8", total.FindElement(By.CssSelector("[data-col=events]")).Text);
         Assert.Equal("3", total.FindElement(By.CssSelector("[data-col=completed]")).Text);
         Assert.StartsWith("50,0", total.FindElement(By.CssSelector(".sipas-rate")).Text, StringComparison.Ordinal);
 
