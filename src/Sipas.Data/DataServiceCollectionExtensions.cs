@@ -18,6 +18,8 @@ public static class DataServiceCollectionExtensions
             SipasDbContextOptions.Configure(options, provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(personalData);
         services.AddScoped<IndexQuery>();
+        services.AddSingleton<UnitDailyCounts>();
+        services.AddSingleton<ResponseRates>();
         services.AddSingleton<Failpoints>();
         services.TryAddSingleton<SipasMetrics>();
         services.TryAddSingleton(TimeProvider.System);

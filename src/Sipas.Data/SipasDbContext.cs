@@ -33,6 +33,7 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
     public DbSet<HolidaySeedYear> HolidaySeedYears => Set<HolidaySeedYear>();
     public DbSet<InvitationDecision> InvitationDecisions => Set<InvitationDecision>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UnitDailyCount> UnitDailyCounts => Set<UnitDailyCount>();
 
     /// <summary>ASP.NET Core's data-protection keys (they sign the web form's anti-forgery tokens), shared by every instance, encrypted.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -97,6 +98,15 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
             e.Property(d => d.Rule).HasMaxLength(32);
             e.Property(d => d.Parameters).HasColumnType("jsonb");
             e.HasOne<Invitation>().WithMany().HasForeignKey(d => d.InvitationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<UnitDailyCount>(e =>
+        {
+            // One row per unit, day and channel (null channel included): the counts job replaces rows, never adds twins.
+            e.HasIndex(c => new { c.Day, c.UnitId, c.Channel }).IsUnique().AreNullsDistinct(false);
+            // The page's "as of" is the newest row: read from the index's end, not by scanning the table.
+            e.HasIndex(c => c.ComputedAt);
+            e.Property(c => c.Skipped).HasColumnType("jsonb").HasConversion(JsonColumn.Converter<Dictionary<string, int>>(), JsonColumn.Comparer<Dictionary<string, int>>());
+            e.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<Unit>(e =>
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Sipas.Scheduler.Dashboard;
 using Sipas.Scheduler.Invitations;
 using Sipas.Scheduler.Messages;
 using Sipas.Scheduler.Policy;
@@ -36,6 +37,9 @@ public static class SchedulerServiceCollectionExtensions
         services.AddScoped<SendRemindersJob>();
         services.AddScoped<ResendPendingMessagesJob>();
         services.AddScoped<ProcessWebhookInboxJob>();
+        services.AddScoped<UpdateUnitDailyCountsJob>();
+        services.AddOptions<DashboardSettings>().Bind(configuration.GetSection(DashboardSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        SipasDashboard.Register();
 
         // The storage is this host's own singleton. Hangfire's default registration hands out the static
         // JobStorage.Current, which the last host configured in the process sets: two hosts in one process (tests)
@@ -82,6 +86,9 @@ public static class SchedulerServiceCollectionExtensions
         jobs.Ensure<ResendPendingMessagesJob>(ResendPendingMessagesJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.Ensure<ProcessWebhookInboxJob>(ProcessWebhookInboxJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/15 * * * * *");
         jobs.Ensure<SeedHolidaysJob>(SeedHolidaysJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+        jobs.Ensure<UpdateUnitDailyCountsJob>(UpdateUnitDailyCountsJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
+        // Never on its own: an Administrator triggers it from the dashboard's recurring jobs page.
+        jobs.Ensure<UpdateUnitDailyCountsJob>(UpdateUnitDailyCountsJob.WholeHistoryJobId, job => job.RecomputeAllAsync(CancellationToken.None), Cron.Never());
     }
 
     private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Hangfire;
 using Hangfire.Dashboard;
@@ -9,6 +10,7 @@ using Sipas.Bot.Operations.OpenApi;
 using Sipas.Bot.Staff;
 using Sipas.Data;
 using Sipas.Data.Model;
+using Sipas.Scheduler.Dashboard;
 
 namespace Sipas.Bot.Operations;
 
@@ -16,14 +18,17 @@ public static class OperationsEndpoints
 {
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
+    public const string DashboardPath = "/hangfire";
     private const string ReadyTag = "ready";
     private const string ForProbes = "health probes: status words only";
+    private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
     public static IServiceCollection AddSipasOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddProblemDetails();
         services.AddSipasMetrics(configuration);
         services.AddSipasOpenApi();
+        services.AddScoped<IDashboardViewerScope, DashboardViewerScope>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<HangfireStorageHealthCheck>("hangfire-storage", tags: [ReadyTag]);
@@ -41,15 +46,22 @@ public static class OperationsEndpoints
         app.MapSipasMetrics();
         app.MapSipasOpenApi();
         // Staff only (the cookie sign-in); Administrators act on jobs, Supervisors and UnitViewers only look.
-        app.MapHangfireDashboardWithAuthorizationPolicy(StaffPolicies.SignedIn, "/hangfire", new DashboardOptions
+        app.MapHangfireDashboardWithAuthorizationPolicy(StaffPolicies.SignedIn, DashboardPath, new DashboardOptions
         {
             DashboardTitle = "Sipas — công việc nền",
             DisplayStorageConnectionString = false,
             StatsPollingInterval = 10_000,
             IsReadOnlyFunc = context => context.GetHttpContext().User.Role() is not StaffRole.Administrator,
-        });
+        }).Add(endpoint => endpoint.RequestDelegate = DashboardCommandAudit.Wrap(DashboardPath, InVietnamese(endpoint.RequestDelegate!)));
         return app;
     }
+
+    /// <summary>The dashboard's page language (its <c>&lt;html lang&gt;</c>) follows the UI culture; our pages and titles are Vietnamese.</summary>
+    private static RequestDelegate InVietnamese(RequestDelegate dashboard) => http =>
+    {
+        CultureInfo.CurrentUICulture = Vietnamese;
+        return dashboard(http);
+    };
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {

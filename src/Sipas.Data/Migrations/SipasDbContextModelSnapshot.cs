@@ -1887,6 +1887,83 @@ namespace Sipas.Data.Migrations
                     b.ToTable("units", (string)null);
                 });
 
+            modelBuilder.Entity("Sipas.Data.Model.UnitDailyCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("Delivered")
+                        .HasColumnType("integer")
+                        .HasColumnName("delivered");
+
+                    b.Property<int>("Events")
+                        .HasColumnType("integer")
+                        .HasColumnName("events");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("Invited")
+                        .HasColumnType("integer")
+                        .HasColumnName("invited");
+
+                    b.Property<int>("Partial")
+                        .HasColumnType("integer")
+                        .HasColumnName("partial");
+
+                    b.Property<string>("Skipped")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("skipped");
+
+                    b.Property<int>("Started")
+                        .HasColumnType("integer")
+                        .HasColumnName("started");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_unit_daily_counts");
+
+                    b.HasIndex("ComputedAt")
+                        .HasDatabaseName("ix_unit_daily_counts_computed_at");
+
+                    b.HasIndex("UnitId")
+                        .HasDatabaseName("ix_unit_daily_counts_unit_id");
+
+                    b.HasIndex("Day", "UnitId", "Channel")
+                        .IsUnique()
+                        .HasDatabaseName("ix_unit_daily_counts_day_unit_id_channel");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("Day", "UnitId", "Channel"), false);
+
+                    b.ToTable("unit_daily_counts", (string)null);
+                });
+
             modelBuilder.Entity("Sipas.Data.Model.UnitSendSettings", b =>
                 {
                     b.Property<Guid>("UnitId")
@@ -2163,6 +2240,16 @@ namespace Sipas.Data.Migrations
                         .HasConstraintName("fk_units_units_parent_id");
 
                     b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Sipas.Data.Model.UnitDailyCount", b =>
+                {
+                    b.HasOne("Sipas.Data.Model.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_unit_daily_counts_units_unit_id");
                 });
 
             modelBuilder.Entity("Sipas.Data.Model.UnitSendSettings", b =>

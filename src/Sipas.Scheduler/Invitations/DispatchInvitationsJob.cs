@@ -11,6 +11,7 @@ public sealed class DispatchInvitationsJob(InvitationDispatcher dispatcher)
     public const string RecurringJobId = "dispatch-invitations";
 
     // The next recurring run is the retry; Hangfire's own retries would only pile up runs.
+    [JobDisplayName("Gửi lời mời khảo sát đến hạn")]
     [AutomaticRetry(Attempts = 0)]
     public Task<int> RunAsync(CancellationToken cancellationToken) => dispatcher.DispatchDueAsync(cancellationToken);
 }

@@ -22,6 +22,7 @@ public sealed class ExpireInvitationsJob(SipasDbContext db, SipasMetrics metrics
         (InvitationState.Started, InvitationState.Partial),
     ];
 
+    [JobDisplayName("Đóng lời mời đã hết hạn trả lời")]
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

@@ -35,6 +35,7 @@ public sealed class SendRemindersJob(
         RETURNING id
         """;
 
+    [JobDisplayName("Gửi nhắc nhở cho lời mời chưa trả lời")]
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

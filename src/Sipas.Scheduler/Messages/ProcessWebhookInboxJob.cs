@@ -10,6 +10,7 @@ public sealed class ProcessWebhookInboxJob(IWebhookInboxProcessor inbox)
 {
     public const string RecurringJobId = "process-webhook-inbox";
 
+    [JobDisplayName("Xử lý tin nhắn đến còn chờ (hộp thư webhook)")]
     [AutomaticRetry(Attempts = 0)]
     public Task<int> RunAsync(CancellationToken cancellationToken) => inbox.ProcessWaitingAsync(cancellationToken);
 }

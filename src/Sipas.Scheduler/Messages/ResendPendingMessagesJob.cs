@@ -22,6 +22,7 @@ public sealed class ResendPendingMessagesJob(SipasDbContext db, IPendingMessageD
 
     private const int BatchSize = 100;
 
+    [JobDisplayName("Gửi lại tin nhắn chưa gửi được")]
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

@@ -67,6 +67,7 @@ public sealed class SeedHolidaysJob(HolidaySeeder seeder, IOptions<SurveyOptions
     public const string RecurringJobId = "seed-holidays";
 
     [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Thêm ngày nghỉ lễ của năm tới vào danh sách")]
     public Task<int> RunAsync(CancellationToken cancellationToken) => options.Value.SeedHolidays ? seeder.SeedAsync(cancellationToken) : Task.FromResult(0);
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace Sipas.Bot.Channels.Zalo;
@@ -8,6 +9,7 @@ public sealed class ZaloTokenRefreshJob(IOptions<ZaloOptions> options, ZaloToken
 {
     public const string RecurringJobId = "zalo-token-refresh";
 
+    [JobDisplayName("Gia hạn mã truy cập Zalo")]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (options.Value.HasAccount)
@@ -30,6 +32,7 @@ public sealed class ZaloRatingReconciliationJob(
     private const int MaxPages = 100;
 
     /// <summary>The number of ratings newly recorded.</summary>
+    [JobDisplayName("Đối soát đánh giá Zalo bị thiếu")]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;

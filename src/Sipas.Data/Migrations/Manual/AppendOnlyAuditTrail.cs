@@ -6,7 +6,8 @@ namespace Sipas.Data.Migrations.Manual;
 /// <summary>
 /// The audit trail refuses UPDATE, DELETE and TRUNCATE in the database itself, so no code path, and no one with the
 /// application's connection, can rewrite what staff did. Hand-written (EF cannot express triggers), kept out of the
-/// generated migrations' folder so regenerating them keeps it; its id sorts after any generated migration.
+/// generated migrations so regenerating them keeps it (regenerate with `--output-dir Migrations --namespace Sipas.Data.Migrations`, or EF
+/// follows this file into Manual/); its id sorts after any generated migration.
 /// </summary>
 [DbContext(typeof(SipasDbContext))]
 [Migration("99990101000000_AppendOnlyAuditTrail")]

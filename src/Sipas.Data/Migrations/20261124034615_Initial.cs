@@ -356,6 +356,36 @@ namespace Sipas.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "unit_daily_counts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    unit_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    events = table.Column<int>(type: "integer", nullable: false),
+                    invited = table.Column<int>(type: "integer", nullable: false),
+                    delivered = table.Column<int>(type: "integer", nullable: false),
+                    started = table.Column<int>(type: "integer", nullable: false),
+                    completed = table.Column<int>(type: "integer", nullable: false),
+                    partial = table.Column<int>(type: "integer", nullable: false),
+                    failed = table.Column<int>(type: "integer", nullable: false),
+                    skipped = table.Column<string>(type: "jsonb", nullable: false),
+                    computed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_unit_daily_counts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_unit_daily_counts_units_unit_id",
+                        column: x => x.unit_id,
+                        principalTable: "units",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "unit_send_settings",
                 columns: table => new
                 {
@@ -1031,6 +1061,23 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_unit_daily_counts_computed_at",
+                table: "unit_daily_counts",
+                column: "computed_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_unit_daily_counts_day_unit_id_channel",
+                table: "unit_daily_counts",
+                columns: new[] { "day", "unit_id", "channel" },
+                unique: true)
+                .Annotation("Npgsql:NullsDistinct", false);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_unit_daily_counts_unit_id",
+                table: "unit_daily_counts",
+                column: "unit_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_units_code",
                 table: "units",
                 column: "code",
@@ -1101,6 +1148,9 @@ namespace Sipas.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "staff_user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "unit_daily_counts");
 
             migrationBuilder.DropTable(
                 name: "unit_send_settings");
