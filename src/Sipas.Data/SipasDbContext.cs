@@ -95,6 +95,8 @@ public sealed class SipasDbContext(DbContextOptions<SipasDbContext> options) : I
         {
             e.HasIndex(d => d.InvitationId);
             e.HasIndex(d => new { d.UnitId, d.At });
+            // The decision log's first page, unfiltered (a Supervisor's view): newest first without sorting the table.
+            e.HasIndex(d => new { d.At, d.Id }).IsDescending(true, true);
             e.Property(d => d.Rule).HasMaxLength(32);
             e.Property(d => d.Parameters).HasColumnType("jsonb");
             e.HasOne<Invitation>().WithMany().HasForeignKey(d => d.InvitationId).OnDelete(DeleteBehavior.Cascade);

@@ -20,9 +20,9 @@ public static class AdminPages
     }
 
     /// <summary>403 for a request outside the user's role or scope that the route's policy could not see (a flag, a target account), audited.</summary>
-    public static async Task<PageResult> DeniedAsync(HttpContext http, AuditTrail audit, CancellationToken ct, Guid? unitId = null)
+    public static async Task<PageResult> DeniedAsync(HttpContext http, CancellationToken ct, Guid? unitId = null)
     {
-        await audit.RecordAsync(AuditActions.AccessDenied, $"{http.Request.Method} {http.Request.Path}", ct, unitId: unitId ?? http.User.ScopeUnitId());
+        await StaffAccess.RecordDenialAsync(http, ct, unitId);
         return StaffPage.Forbidden(http);
     }
 

@@ -55,7 +55,7 @@ public static class HolidayPages
 
         if (!StaffScope.SeesEverything(http.User))
         {
-            return await AdminPages.DeniedAsync(http, audit, ct);
+            return await AdminPages.DeniedAsync(http, ct);
         }
 
         var dateText = fields!.Value(DateField) ?? "";
@@ -116,7 +116,7 @@ public static class HolidayPages
 
         if (!StaffScope.SeesEverything(http.User))
         {
-            return await AdminPages.DeniedAsync(http, audit, ct);
+            return await AdminPages.DeniedAsync(http, ct);
         }
 
         var dateText = fields!.Value(DateField) ?? "";

@@ -230,7 +230,7 @@ public static class StaffAccountPages
         // A scoped Administrator manages the accounts scoped inside their subtree; an account without a unit (a
         // Supervisor, a deployment-wide Administrator) sees more than they do.
         var manages = StaffScope.SeesEverything(http.User) || (target.ScopeUnitId is { } unit && await scope.CoversAsync(http.User, unit, ct));
-        return manages ? (target, null) : (null, await AdminPages.DeniedAsync(http, audit, ct, target.ScopeUnitId));
+        return manages ? (target, null) : (null, await AdminPages.DeniedAsync(http, ct, target.ScopeUnitId));
     }
 
     private static async Task<AccountSnapshot> SnapshotAsync(SipasDbContext db, StaffUser user, CancellationToken ct)

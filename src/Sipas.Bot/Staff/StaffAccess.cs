@@ -14,8 +14,12 @@ public static class StaffAccess
             return true;
         }
 
-        await http.RequestServices.GetRequiredService<AuditTrail>()
-            .RecordAsync(AuditActions.AccessDenied, $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}", ct, unitId: unitId);
+        await RecordDenialAsync(http, ct, unitId);
         return false;
     }
+
+    /// <summary>The audit entry of a refused request: what was asked, and the unit it concerned (else the caller's scope).</summary>
+    public static Task RecordDenialAsync(HttpContext http, CancellationToken ct, Guid? unitId = null) =>
+        http.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+            AuditActions.AccessDenied, $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}", ct, unitId: unitId ?? http.User.ScopeUnitId());
 }

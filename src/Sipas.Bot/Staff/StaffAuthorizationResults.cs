@@ -18,7 +18,7 @@ public sealed class StaffAuthorizationResults : IAuthorizationMiddlewareResultHa
         var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         if (authorizeResult.Forbidden)
         {
-            await DenyAsync(context, context.RequestServices.GetRequiredService<AuditTrail>(), context.RequestAborted);
+            await DenyAsync(context, context.RequestAborted);
             return;
         }
 
@@ -32,9 +32,9 @@ public sealed class StaffAuthorizationResults : IAuthorizationMiddlewareResultHa
     }
 
     /// <summary>Answers 403 and audits the refusal: for a role refused by a policy, or a unit outside the user's scope.</summary>
-    public static async Task DenyAsync(HttpContext context, AuditTrail audit, CancellationToken ct)
+    private static async Task DenyAsync(HttpContext context, CancellationToken ct)
     {
-        await audit.RecordAsync(AuditActions.AccessDenied, $"{context.Request.Method} {context.Request.Path}", ct, unitId: context.User.ScopeUnitId());
+        await StaffAccess.RecordDenialAsync(context, ct);
         IResult result = context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             ? Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Your role or scope does not allow this.")
             : StaffPage.Forbidden(context);

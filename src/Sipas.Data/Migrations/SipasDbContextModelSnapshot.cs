@@ -874,6 +874,10 @@ namespace Sipas.Data.Migrations
                     b.HasIndex("InvitationId")
                         .HasDatabaseName("ix_invitation_decisions_invitation_id");
 
+                    b.HasIndex("At", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_invitation_decisions_at_id");
+
                     b.HasIndex("UnitId", "At")
                         .HasDatabaseName("ix_invitation_decisions_unit_id_at");
 

@@ -1,13 +1,13 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Sipas.Data.Migrations.Manual;
+namespace Sipas.Data.Migrations;
 
 /// <summary>
 /// The audit trail refuses UPDATE, DELETE and TRUNCATE in the database itself, so no code path, and no one with the
 /// application's connection, can rewrite what staff did. Hand-written (EF cannot express triggers), kept out of the
-/// generated migrations so regenerating them keeps it (regenerate with `--output-dir Migrations --namespace Sipas.Data.Migrations`, or EF
-/// follows this file into Manual/); its id sorts after any generated migration.
+/// generated migrations' files (in Manual/, but in their namespace, so a plain `dotnet ef migrations add` still writes
+/// to Migrations/) so regenerating them keeps it; its id sorts after any generated migration.
 /// </summary>
 [DbContext(typeof(SipasDbContext))]
 [Migration("99990101000000_AppendOnlyAuditTrail")]

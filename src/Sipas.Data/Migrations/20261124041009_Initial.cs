@@ -901,6 +901,12 @@ namespace Sipas.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_invitation_decisions_at_id",
+                table: "invitation_decisions",
+                columns: new[] { "at", "id" },
+                descending: new bool[0]);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_invitation_decisions_invitation_id",
                 table: "invitation_decisions",
                 column: "invitation_id");

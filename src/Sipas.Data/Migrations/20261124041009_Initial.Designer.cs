@@ -12,7 +12,7 @@ using Sipas.Data;
 namespace Sipas.Data.Migrations
 {
     [DbContext(typeof(SipasDbContext))]
-    [Migration("20261124034615_Initial")]
+    [Migration("20261124041009_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -876,6 +876,10 @@ namespace Sipas.Data.Migrations
 
                     b.HasIndex("InvitationId")
                         .HasDatabaseName("ix_invitation_decisions_invitation_id");
+
+                    b.HasIndex("At", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_invitation_decisions_at_id");
 
                     b.HasIndex("UnitId", "At")
                         .HasDatabaseName("ix_invitation_decisions_unit_id_at");
