@@ -11,7 +11,10 @@ public sealed class StaffUser : IdentityUser<Guid>
     public required string DisplayName { get; set; }
     public StaffRole Role { get; set; }
 
-    /// <summary>The root of the subtree this account sees (and, for an Administrator, manages); null only for a Supervisor.</summary>
+    /// <summary>
+    /// The root of the subtree this account sees (and, for an Administrator, manages). Null: every unit — always for a
+    /// Supervisor, and for the deployment's own Administrators; a UnitViewer always has one.
+    /// </summary>
     public Guid? ScopeUnitId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

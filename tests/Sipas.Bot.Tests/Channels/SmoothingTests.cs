@@ -58,11 +58,12 @@ public sealed class SmoothingTests : IAsyncLifetime
         }
 
         // The first run sends while slots come within half a second of the claim and defers the rest to their slots,
-        // rather than holding them while the backlog drains (counted, not timed: a busy machine sends fewer per second
-        // and finds more slots already due).
+        // rather than holding them while the backlog drains. How many it sends is not a property (a deferred invitation
+        // whose slot passes during a long run goes out in it, so a busy machine's first run sends more); that the rest
+        // waits on rate-limit decisions is, and the deferral count below says most were deferred.
         await _factory.DispatchAsync();
         var sentInFirstRun = _twilio.Received.Count - 1;
-        Assert.InRange(sentInFirstRun, 1, phones.Count / 2);
+        Assert.True(sentInFirstRun >= 1, "the first run sent nothing");
         await using (var afterFirstRun = TestDatabase.Open(_factory.ConnectionString))
         {
             var waiting = await afterFirstRun.Invitations.Where(i => i.State == InvitationState.Scheduled).Select(i => i.Id).ToListAsync();
